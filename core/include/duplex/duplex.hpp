@@ -1,0 +1,10 @@
+#pragma once
+// Everything an application needs: #include <duplex/duplex.hpp>.
+
+#include "duplex/backend.hpp"
+#include "duplex/blob.hpp"
+#include "duplex/error.hpp"
+#include "duplex/event.hpp"
+#include "duplex/options.hpp"
+#include "duplex/url.hpp"
+#include "duplex/websocket.hpp"

@@ -1,0 +1,27 @@
+#pragma once
+// duplex::Error — the C++ face of the DOMExceptions the WHATWG WebSockets
+// Standard throws on API misuse.
+
+#include <stdexcept>
+#include <string>
+
+namespace duplex {
+
+/// Thrown on API misuse, before anything reaches a transport, on every backend.
+/// `name()` is the DOMException name the standard prescribes: "SyntaxError",
+/// "InvalidStateError", "InvalidAccessError", or "NotSupportedError" for an
+/// option the backend cannot honour. Network failures never throw: they arrive
+/// as `error` then `close` events.
+class Error : public std::runtime_error {
+ public:
+  Error(std::string name, const std::string& message)
+      : std::runtime_error(name + ": " + message), name_(std::move(name)) {}
+
+  /// The DOMException name, e.g. "SyntaxError".
+  const std::string& name() const noexcept { return name_; }
+
+ private:
+  std::string name_;
+};
+
+}  // namespace duplex

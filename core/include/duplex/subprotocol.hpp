@@ -1,0 +1,18 @@
+#pragma once
+// Validation of the subprotocol list given to the WebSocket constructor.
+
+#include <string>
+#include <vector>
+
+namespace duplex {
+
+/// WHATWG WebSockets § new WebSocket(url, protocols), step "If any of the
+/// values in protocols occur more than once or otherwise fail to match the
+/// requirements for elements that comprise the value of
+/// `Sec-WebSocket-Protocol` fields as defined by The WebSocket Protocol, then
+/// throw a SyntaxError". Each entry must be an RFC 7230 token (RFC 6455 §4.1,
+/// item 10) and no two may be equal ignoring ASCII case.
+/// Throws Error("SyntaxError") naming the offending entry.
+void validate_protocols(const std::vector<std::string>& protocols);
+
+}  // namespace duplex

@@ -1,0 +1,126 @@
+#pragma once
+// duplex::WebSocket — the WebSocket interface of the WHATWG WebSockets Standard in C++.
+//
+// Threading model: a WebSocket belongs to one backend's event loop. Create it,
+// call its members and drop it on the thread that runs that loop (or before the
+// loop runs); every handler runs on that thread, from the loop, never inside a
+// call the application made (the constructor, send(), close()). Natively the
+// default loop is run by duplex::run(); an application that owns an
+// asio::io_context passes a duplex::native::AsioBackend over it instead, and
+// whichever thread runs that io_context is the socket's thread (use one thread,
+// or a strand-free single-threaded context). Nothing here is locked: a socket is
+// not to be touched from two threads at once.
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "duplex/backend.hpp"
+#include "duplex/blob.hpp"
+#include "duplex/error.hpp"
+#include "duplex/event.hpp"
+#include "duplex/options.hpp"
+
+namespace duplex {
+
+/// IDL `binaryType`: how binary messages are delivered.
+enum class BinaryType { blob, arraybuffer };
+
+/// IDL `readyState` values.
+enum class ReadyState : std::uint16_t { CONNECTING = 0, OPEN = 1, CLOSING = 2, CLOSED = 3 };
+
+/// Identifies a listener added with `add_event_listener`, for removal.
+using ListenerId = std::uint64_t;
+
+/// A WebSocket client with the semantics of the WHATWG WebSockets Standard.
+/// Move-only; destroying it closes the connection (1001 "going away" when open)
+/// and no further event is delivered, even to the remaining listeners of an
+/// event being dispatched. A moved-from WebSocket reads as CLOSED with empty
+/// attributes; its other members throw Error("InvalidStateError").
+/// An exception thrown by a listener propagates out of the loop that ran it
+/// (e.g. out of duplex::run()); the event's remaining listeners do not run.
+class WebSocket {
+ public:
+  using Listener = std::function<void(const Event&)>;
+
+  /// WHATWG § new WebSocket(url, protocols): validates the URL and protocols,
+  /// then starts connecting on the default backend.
+  /// Throws Error("SyntaxError") for a bad URL (see parse_websocket_url), a
+  /// protocol that is not an RFC 7230 token, or two protocols equal ignoring
+  /// ASCII case; Error("NotSupportedError") for an option the backend cannot honour.
+  explicit WebSocket(std::string_view url, std::vector<std::string> protocols = {}, Options options = {});
+  /// As above, on an explicit backend (e.g. AsioBackend over your io_context).
+  WebSocket(Backend& backend, std::string_view url, std::vector<std::string> protocols = {},
+            Options options = {});
+  WebSocket(WebSocket&&) noexcept;
+  WebSocket& operator=(WebSocket&&) noexcept;
+  WebSocket(const WebSocket&) = delete;
+  WebSocket& operator=(const WebSocket&) = delete;
+  ~WebSocket();
+
+  /// IDL `url`: the serialized URL.
+  const std::string& url() const noexcept;
+  /// IDL `readyState`.
+  ReadyState ready_state() const noexcept;
+  /// IDL `bufferedAmount`: bytes of application data queued by send() and not yet
+  /// handed to the network (UTF-8 length for text). Falls only from the event loop.
+  std::uint64_t buffered_amount() const noexcept;
+  /// IDL `extensions`: "" until open, then the extensions the server accepted.
+  const std::string& extensions() const noexcept;
+  /// IDL `protocol`: "" until open, then the subprotocol the server selected.
+  const std::string& protocol() const noexcept;
+  /// IDL `binaryType` (default blob).
+  BinaryType binary_type() const noexcept;
+  void binary_type(BinaryType type) noexcept;
+
+  /// IDL `send(USVString)`: queue a text message.
+  /// Throws Error("InvalidStateError") while CONNECTING, Error("SyntaxError") if
+  /// `text` is not valid UTF-8. When CLOSING or CLOSED, sends nothing but still
+  /// adds to buffered_amount() (WHATWG § send()).
+  void send(std::string text);
+  void send(const char* text) { send(std::string(text)); }
+  /// IDL `send(ArrayBuffer / ArrayBufferView)`: queue a binary message (copied).
+  void send(std::span<const std::byte> bytes);
+  void send(std::span<const std::uint8_t> bytes) { send(std::as_bytes(bytes)); }
+  /// IDL `send(ArrayBuffer)`, taking ownership (no copy).
+  void send(ArrayBuffer bytes);
+  /// IDL `send(Blob)`.
+  void send(const Blob& blob);
+
+  /// IDL `close(code, reason)` (WHATWG § close()). Throws
+  /// Error("InvalidAccessError") unless code is 1000 or 3000–4999, and
+  /// Error("SyntaxError") if reason exceeds 123 UTF-8 bytes or is not UTF-8.
+  /// While CONNECTING it fails the connection (error, then close 1006); when
+  /// CLOSING or CLOSED it does nothing. No code: the Close frame has no status and
+  /// the close event reports 1005.
+  void close(std::optional<std::uint16_t> code = std::nullopt, std::string_view reason = {});
+
+  /// IDL `onopen` / `onmessage` / `onerror` / `onclose` event handler attributes:
+  /// setting one registers it as a listener at the position of its first setting
+  /// (HTML § event handlers); setting an empty function removes it.
+  void onopen(std::function<void(const Event&)> handler);
+  void onmessage(std::function<void(const MessageEvent&)> handler);
+  void onerror(std::function<void(const ErrorEvent&)> handler);
+  void onclose(std::function<void(const CloseEvent&)> handler);
+
+  /// DOM `addEventListener(type, listener, {once})`: listeners of a type run in
+  /// registration order. `type` is "open", "message", "error" or "close"; the
+  /// listener receives the concrete event (cast with dynamic_cast / static_cast).
+  ListenerId add_event_listener(std::string_view type, Listener listener, bool once = false);
+  /// DOM `removeEventListener`: a listener removed during dispatch does not run.
+  /// Returns false if no such listener was registered.
+  bool remove_event_listener(std::string_view type, ListenerId id);
+
+  class State;  ///< implementation detail (core/src)
+
+ private:
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace duplex

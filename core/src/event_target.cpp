@@ -1,0 +1,79 @@
+#include "event_target.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace duplex::detail {
+
+ListenerId EventTarget::add(std::string_view type, Listener listener, bool once) {
+  if (!listener) return 0;
+  auto entry = std::make_shared<Entry>();
+  entry->type = std::string(type);
+  entry->id = next_id_++;
+  entry->callback = std::make_shared<const Listener>(std::move(listener));
+  entry->once = once;
+  entries_.push_back(entry);
+  return entry->id;
+}
+
+void EventTarget::erase(const std::shared_ptr<Entry>& entry) {
+  // DOM § remove an event listener: "Set listener's removed to true and remove
+  // listener from eventTarget's event listener list."
+  entry->removed = true;
+  std::erase(entries_, entry);
+  std::erase(handlers_, entry);
+}
+
+bool EventTarget::remove(std::string_view type, ListenerId id) {
+  auto it = std::find_if(entries_.begin(), entries_.end(),
+                         [&](const auto& e) { return e->id == id && e->type == type; });
+  if (it == entries_.end()) return false;
+  erase(std::shared_ptr<Entry>(*it));
+  return true;
+}
+
+void EventTarget::set_handler(std::string_view type, Listener handler) {
+  auto it = std::find_if(handlers_.begin(), handlers_.end(), [&](const auto& e) { return e->type == type; });
+  if (!handler) {
+    // HTML § deactivate an event handler: the listener is removed; setting the
+    // attribute again later appends a new one at the end.
+    if (it != handlers_.end()) erase(std::shared_ptr<Entry>(*it));
+    return;
+  }
+  if (it != handlers_.end()) {
+    // HTML § event handler IDL attributes: setting a non-null value when the
+    // handler's listener already exists only changes the callback, so the
+    // handler keeps its place in the list.
+    (*it)->callback = std::make_shared<const Listener>(std::move(handler));
+    return;
+  }
+  // HTML § activate an event handler: "Add an event listener with the
+  // EventTarget element and listener" — appended, like addEventListener.
+  const ListenerId id = add(type, std::move(handler), false);
+  handlers_.push_back(*std::find_if(entries_.begin(), entries_.end(), [&](const auto& e) { return e->id == id; }));
+}
+
+void EventTarget::clear() {
+  for (auto& entry : entries_) entry->removed = true;
+  entries_.clear();
+  handlers_.clear();
+}
+
+void EventTarget::dispatch(const Event& event) {
+  // DOM § inner invoke: "Let listeners be a clone of event's currentTarget's
+  // event listener list" (so listeners added now do not run for this event),
+  // and for each one "If listener's removed is true, then continue."
+  std::vector<std::shared_ptr<Entry>> listeners;
+  for (const auto& entry : entries_)
+    if (entry->type == event.type()) listeners.push_back(entry);
+  for (const auto& entry : listeners) {
+    if (entry->removed) continue;
+    // "If listener's once is true, then remove an event listener."
+    if (entry->once) erase(entry);
+    // Hold the callback: the listener may replace or remove itself while running.
+    const std::shared_ptr<const Listener> callback = entry->callback;
+    (*callback)(event);
+  }
+}
+
+}  // namespace duplex::detail

@@ -1,0 +1,147 @@
+// duplex::WebSocket: argument checks of the WHATWG WebSockets Standard's API,
+// in front of WebSocket::State (websocket_state.cpp), which runs the state
+// machine. Every DOMException is thrown here, before anything reaches a transport.
+
+#include "duplex/websocket.hpp"
+
+#include <utility>
+
+#include "duplex/close_code.hpp"
+#include "duplex/handshake_headers.hpp"
+#include "duplex/subprotocol.hpp"
+#include "duplex/url.hpp"
+#include "duplex/utf8.hpp"
+#include "websocket_state.hpp"
+
+namespace duplex {
+namespace {
+
+const std::string& empty_string() {
+  static const std::string empty;
+  return empty;
+}
+
+// Wraps a typed event handler as a listener. The WebSocket dispatches only
+// the concrete event type under each name, so the downcast is exact.
+template <class E>
+std::function<void(const Event&)> typed(std::function<void(const E&)> handler) {
+  if (!handler) return {};
+  return [handler = std::move(handler)](const Event& event) { handler(static_cast<const E&>(event)); };
+}
+
+// The state of a WebSocket that has not been moved from.
+WebSocket::State& checked(const std::shared_ptr<WebSocket::State>& state) {
+  if (!state) throw Error("InvalidStateError", "use of a moved-from WebSocket");
+  return *state;
+}
+
+}  // namespace
+
+WebSocket::WebSocket(Backend& backend, std::string_view url, std::vector<std::string> protocols,
+                     Options options) {
+  // WHATWG § new WebSocket(url, protocols): "Let urlRecord be the result of
+  // getting a URL record given url ..." — parse errors, schemes other than
+  // ws/wss/http/https and fragments all throw "SyntaxError".
+  WebSocketUrl parsed = parse_websocket_url(url);
+  // "If any of the values in protocols occur more than once or otherwise fail
+  // to match the requirements ... throw a "SyntaxError" DOMException."
+  validate_protocols(protocols);
+  validate_extra_headers(options.headers);
+  if (!is_valid_header_value(options.origin))
+    throw Error("SyntaxError", "Options::origin has CR, LF or NUL in it");
+  backend.check_options(options);
+  // "Run this step in parallel: Establish a WebSocket connection given urlRecord, protocols, ..."
+  state_ = std::make_shared<State>(backend, std::move(parsed));
+  state_->connect(std::move(protocols), std::move(options));
+}
+
+WebSocket::WebSocket(WebSocket&& other) noexcept = default;
+
+WebSocket& WebSocket::operator=(WebSocket&& other) noexcept {
+  if (this != &other) {
+    if (state_) state_->detach();
+    state_ = std::move(other.state_);
+  }
+  return *this;
+}
+
+WebSocket::~WebSocket() {
+  if (state_) state_->detach();
+}
+
+// A moved-from WebSocket reads as a CLOSED socket with empty attributes.
+const std::string& WebSocket::url() const noexcept { return state_ ? state_->url().serialized : empty_string(); }
+ReadyState WebSocket::ready_state() const noexcept { return state_ ? state_->ready_state() : ReadyState::CLOSED; }
+std::uint64_t WebSocket::buffered_amount() const noexcept { return state_ ? state_->buffered_amount() : 0; }
+const std::string& WebSocket::extensions() const noexcept { return state_ ? state_->extensions() : empty_string(); }
+const std::string& WebSocket::protocol() const noexcept { return state_ ? state_->protocol() : empty_string(); }
+BinaryType WebSocket::binary_type() const noexcept { return state_ ? state_->binary_type() : BinaryType::blob; }
+void WebSocket::binary_type(BinaryType type) noexcept {
+  if (state_) state_->binary_type(type);
+}
+
+void WebSocket::send(std::string text) {
+  State& s = checked(state_);
+  s.check_can_send();
+  // The standard's send(USVString) cannot receive ill-formed text; a C++
+  // std::string is bytes, so text that is not UTF-8 is refused the way the
+  // standard refuses other malformed arguments.
+  if (!is_valid_utf8(text)) throw Error("SyntaxError", "send() text is not valid UTF-8");
+  s.send(Message{Message::Kind::text, std::move(text)});
+}
+
+void WebSocket::send(std::span<const std::byte> bytes) {
+  State& s = checked(state_);
+  s.check_can_send();
+  s.send(Message{Message::Kind::binary, std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size())});
+}
+
+void WebSocket::send(ArrayBuffer bytes) {
+  State& s = checked(state_);
+  s.check_can_send();
+  s.send(Message{Message::Kind::binary, std::move(bytes).str()});
+}
+
+void WebSocket::send(const Blob& blob) {
+  State& s = checked(state_);
+  s.check_can_send();
+  s.send(Message{Message::Kind::binary, blob.str()});
+}
+
+void WebSocket::close(std::optional<std::uint16_t> code, std::string_view reason) {
+  State& s = checked(state_);
+  // WHATWG § close(): "If code is present, but is neither an integer equal to
+  // 1000 nor an integer in the range 3000 to 4999, inclusive, throw an
+  // "InvalidAccessError" DOMException."
+  if (code && !is_valid_api_close_code(*code))
+    throw Error("InvalidAccessError", "close code " + std::to_string(*code) + " is not 1000 or 3000-4999");
+  // "If reason is present, then: Let reasonBytes be the result of UTF-8
+  // encoding reason. If reasonBytes is longer than 123 bytes, then throw a
+  // "SyntaxError" DOMException." (A C++ reason is already bytes; it must be UTF-8.)
+  if (reason.size() > 123) throw Error("SyntaxError", "close reason is longer than 123 bytes");
+  if (!is_valid_utf8(reason)) throw Error("SyntaxError", "close reason is not valid UTF-8");
+  s.close(code, std::string(reason));
+}
+
+void WebSocket::onopen(std::function<void(const Event&)> handler) {
+  checked(state_).listeners().set_handler("open", std::move(handler));
+}
+void WebSocket::onmessage(std::function<void(const MessageEvent&)> handler) {
+  checked(state_).listeners().set_handler("message", typed(std::move(handler)));
+}
+void WebSocket::onerror(std::function<void(const ErrorEvent&)> handler) {
+  checked(state_).listeners().set_handler("error", typed(std::move(handler)));
+}
+void WebSocket::onclose(std::function<void(const CloseEvent&)> handler) {
+  checked(state_).listeners().set_handler("close", typed(std::move(handler)));
+}
+
+ListenerId WebSocket::add_event_listener(std::string_view type, Listener listener, bool once) {
+  return checked(state_).listeners().add(type, std::move(listener), once);
+}
+
+bool WebSocket::remove_event_listener(std::string_view type, ListenerId id) {
+  return checked(state_).listeners().remove(type, id);
+}
+
+}  // namespace duplex

@@ -1,0 +1,206 @@
+#include "websocket_state.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "duplex/error.hpp"
+#include "duplex/event.hpp"
+
+namespace duplex {
+namespace {
+
+// The serialization of the URL's origin (URL Standard § origin, HTML §
+// serialization of an origin): scheme "://" host, then ":" port unless default.
+std::string serialized_origin(const WebSocketUrl& url) {
+  return std::string(url.secure ? "wss" : "ws") + "://" + url.host_header();
+}
+
+}  // namespace
+
+WebSocket::State::State(Backend& backend, WebSocketUrl url)
+    : backend_(backend), url_(std::move(url)), origin_(serialized_origin(url_)) {}
+
+WebSocket::State::~State() = default;
+
+void WebSocket::State::connect(std::vector<std::string> protocols, Options options) {
+  transport_ = backend_.connect(ConnectRequest{url_, std::move(protocols), std::move(options)}, *this);
+}
+
+void WebSocket::State::detach() noexcept {
+  detached_ = true;
+  facts_ignored_ = true;
+  listeners_.clear();
+  // Transport contract: destroying it reports nothing more and closes an open
+  // connection with 1001 (RFC 6455 §7.4.1 "going away") in the background.
+  transport_.reset();
+}
+
+void WebSocket::State::check_can_send() const {
+  // WHATWG § send(): "If this's ready state is CONNECTING, then throw an
+  // "InvalidStateError" DOMException."
+  if (ready_state_ == ReadyState::CONNECTING)
+    throw Error("InvalidStateError", "send() called while the WebSocket is CONNECTING");
+}
+
+void WebSocket::State::send(Message message) {
+  // WHATWG § send(): "If the WebSocket connection is established and the
+  // WebSocket closing handshake has not yet started, then the user agent must
+  // send a WebSocket Message ... Any invocation of this method with a string
+  // argument that does not throw an exception must increase the bufferedAmount
+  // attribute by the number of bytes needed to express the argument as UTF-8."
+  // (Likewise for binary data: "by the length of data in bytes".)
+  const std::size_t size = message.payload.size();
+  if (ready_state_ == ReadyState::OPEN && transport_) {
+    in_flight_ += size;
+    transport_->send(std::move(message));
+  } else {
+    unsent_ += size;  // nothing will ever flush it, so it never falls
+  }
+}
+
+void WebSocket::State::close(std::optional<std::uint16_t> code, std::string reason) {
+  // WHATWG § close the WebSocket: "If ws's ready state is CLOSING or CLOSED,
+  // then do nothing."
+  if (ready_state_ == ReadyState::CLOSING || ready_state_ == ReadyState::CLOSED) return;
+  if (ready_state_ == ReadyState::CONNECTING) {
+    // "Otherwise, if the WebSocket connection is not yet established: Fail the
+    // WebSocket connection and set ws's ready state to CLOSING."
+    ready_state_ = ReadyState::CLOSING;
+    facts_ignored_ = true;
+    if (transport_) transport_->abort();
+    queue([](State& s) { s.failed("closed before the connection was established"); });
+    return;
+  }
+  // "Otherwise, if the WebSocket closing handshake has not yet been started:
+  // Start the WebSocket closing handshake and set ws's ready state to CLOSING."
+  // A Close frame carries a reason only after a status code (RFC 6455 §5.5.1),
+  // so a reason given without a code is sent with 1000.
+  if (!code && !reason.empty()) code = 1000;
+  ready_state_ = ReadyState::CLOSING;
+  if (transport_) transport_->close(code, std::move(reason));
+}
+
+// ------------------------------------------------------------- facts ----
+
+void WebSocket::State::queue(std::function<void(State&)> step) {
+  // Architecture rule: events are never delivered inside a call the
+  // application made; like the browser, they are queued to the event loop.
+  backend_.post([weak = weak_from_this(), step = std::move(step)] {
+    const std::shared_ptr<State> self = weak.lock();  // alive for the whole step
+    if (self && !self->detached_) step(*self);
+  });
+}
+
+void WebSocket::State::on_transport_open(std::string protocol, std::string extensions) {
+  if (facts_ignored_) return;
+  queue([protocol = std::move(protocol), extensions = std::move(extensions)](State& s) mutable {
+    s.opened(std::move(protocol), std::move(extensions));
+  });
+}
+
+void WebSocket::State::on_transport_message(Message message) {
+  if (facts_ignored_) return;
+  queue([message = std::move(message)](State& s) mutable { s.received(std::move(message)); });
+}
+
+void WebSocket::State::on_transport_flushed(std::size_t bytes) {
+  if (facts_ignored_) return;
+  queue([bytes](State& s) {
+    if (s.ready_state_ == ReadyState::CLOSED) return;
+    s.in_flight_ -= std::min<std::uint64_t>(bytes, s.in_flight_);
+  });
+}
+
+void WebSocket::State::on_transport_closing() {
+  if (facts_ignored_) return;
+  queue([](State& s) {
+    // WHATWG § feedback from the protocol: "When the WebSocket closing
+    // handshake is started, the user agent must queue a task to change the
+    // readyState attribute's value to CLOSING (2)."
+    if (s.ready_state_ == ReadyState::OPEN) s.ready_state_ = ReadyState::CLOSING;
+  });
+}
+
+void WebSocket::State::on_transport_closed(bool was_clean, std::uint16_t code, std::string reason) {
+  if (facts_ignored_) return;
+  facts_ignored_ = true;  // "After on_transport_closed ... nothing more is reported."
+  queue([was_clean, code, reason = std::move(reason)](State& s) mutable {
+    s.closed(was_clean, code, std::move(reason));
+  });
+}
+
+void WebSocket::State::on_transport_failed(std::string reason) {
+  if (facts_ignored_) return;
+  facts_ignored_ = true;
+  queue([reason = std::move(reason)](State& s) mutable { s.failed(std::move(reason)); });
+}
+
+// ------------------------------------------------------------- steps ----
+
+void WebSocket::State::opened(std::string protocol, std::string extensions) {
+  if (ready_state_ != ReadyState::CONNECTING) return;
+  // WHATWG § feedback from the protocol: "When the WebSocket connection is
+  // established, the user agent must queue a task to run these steps: Change
+  // the ready state to OPEN (1). Change the extensions attribute's value to
+  // the extensions in use, if it is not the null value. Change the protocol
+  // attribute's value to the subprotocol in use, if it is not the null value.
+  // Fire an event named open at the WebSocket object."
+  ready_state_ = ReadyState::OPEN;
+  extensions_ = std::move(extensions);
+  protocol_ = std::move(protocol);
+  fire(Event("open"));
+}
+
+void WebSocket::State::received(Message message) {
+  // "When a WebSocket message has been received ...: If ready state is not
+  // OPEN (1), then return."
+  if (ready_state_ != ReadyState::OPEN) return;
+  // "If type indicates that the data is Text, then initialize event's data
+  // attribute to data. If type indicates that the data is Binary, and
+  // binaryType is set to "blob", then initialize event's data attribute to a
+  // new Blob object ... If ... binaryType is set to "arraybuffer", then
+  // initialize event's data attribute to a new ArrayBuffer object"; "with the
+  // origin attribute initialized to the serialization of url's origin".
+  MessageData data;
+  if (message.kind == Message::Kind::text)
+    data = std::move(message.payload);
+  else if (binary_type_ == BinaryType::blob)
+    data = Blob(std::move(message.payload));
+  else
+    data = ArrayBuffer(std::move(message.payload));
+  fire(MessageEvent(std::move(data), origin_));
+}
+
+void WebSocket::State::closed(bool was_clean, std::uint16_t code, std::string reason) {
+  if (ready_state_ == ReadyState::CLOSED) return;
+  // "When the WebSocket connection is closed, possibly cleanly, the user agent
+  // must queue a task to run the following substeps: Change the ready state to
+  // CLOSED (3). ... Fire an event named close at the WebSocket object, using
+  // CloseEvent, with the wasClean attribute initialized to true if the
+  // connection closed cleanly and false otherwise, the code attribute
+  // initialized to the WebSocket connection close code, and the reason
+  // attribute initialized to the result of applying UTF-8 decode without BOM
+  // to the WebSocket connection close reason."
+  ready_state_ = ReadyState::CLOSED;
+  transport_.reset();  // it reports nothing more; free its resources now
+  fire(CloseEvent(was_clean, code, std::move(reason)));
+}
+
+void WebSocket::State::failed(std::string reason) {
+  if (ready_state_ == ReadyState::CLOSED) return;
+  // Same task, plus: "If the user agent was required to fail the WebSocket
+  // connection, ... then fire an event named error at the WebSocket object."
+  // A failed connection received no Close frame, so its close code is 1006
+  // (RFC 6455 §7.1.5) and it was not clean.
+  ready_state_ = ReadyState::CLOSED;
+  facts_ignored_ = true;
+  transport_.reset();
+  fire(ErrorEvent(std::move(reason)));
+  if (!detached_) fire(CloseEvent(false, 1006, ""));
+}
+
+void WebSocket::State::fire(const Event& event) {
+  if (!detached_) listeners_.dispatch(event);
+}
+
+}  // namespace duplex

@@ -1,0 +1,83 @@
+#pragma once
+// The state behind a duplex::WebSocket: the WHATWG readyState machine, fed by
+// the facts its transport reports. Shared so that an event dispatch survives
+// the application destroying (or moving) the WebSocket from a listener; every
+// task queued to the loop holds only a weak reference.
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "duplex/backend.hpp"
+#include "duplex/transport.hpp"
+#include "duplex/url.hpp"
+#include "duplex/websocket.hpp"
+#include "event_target.hpp"
+
+namespace duplex {
+
+class WebSocket::State final : public TransportEvents, public std::enable_shared_from_this<WebSocket::State> {
+ public:
+  State(Backend& backend, WebSocketUrl url);
+  State(const State&) = delete;
+  State& operator=(const State&) = delete;
+  ~State();
+
+  /// Opens the transport; the request is already validated.
+  void connect(std::vector<std::string> protocols, Options options);
+  /// The WebSocket is gone: drop the transport (its destructor closes or
+  /// aborts in the background) and deliver no further event.
+  void detach() noexcept;
+
+  const WebSocketUrl& url() const noexcept { return url_; }
+  ReadyState ready_state() const noexcept { return ready_state_; }
+  std::uint64_t buffered_amount() const noexcept { return in_flight_ + unsent_; }
+  const std::string& protocol() const noexcept { return protocol_; }
+  const std::string& extensions() const noexcept { return extensions_; }
+  BinaryType binary_type() const noexcept { return binary_type_; }
+  void binary_type(BinaryType type) noexcept { binary_type_ = type; }
+  detail::EventTarget& listeners() noexcept { return listeners_; }
+
+  /// WHATWG § send(), step 1: throws InvalidStateError while CONNECTING.
+  void check_can_send() const;
+  /// WHATWG § send(), step 2, for an already validated message.
+  void send(Message message);
+  /// WHATWG § close the WebSocket, after close()'s argument checks.
+  void close(std::optional<std::uint16_t> code, std::string reason);
+
+  // TransportEvents: every fact is queued to the loop, never acted on here.
+  void on_transport_open(std::string protocol, std::string extensions) override;
+  void on_transport_message(Message message) override;
+  void on_transport_flushed(std::size_t bytes) override;
+  void on_transport_closing() override;
+  void on_transport_closed(bool was_clean, std::uint16_t code, std::string reason) override;
+  void on_transport_failed(std::string reason) override;
+
+ private:
+  void queue(std::function<void(State&)> step);
+  void opened(std::string protocol, std::string extensions);
+  void received(Message message);
+  void closed(bool was_clean, std::uint16_t code, std::string reason);
+  void failed(std::string reason);
+  void fire(const Event& event);
+
+  Backend& backend_;
+  WebSocketUrl url_;
+  std::string origin_;
+  ReadyState ready_state_ = ReadyState::CONNECTING;
+  std::uint64_t in_flight_ = 0;  // handed to the transport, not yet flushed
+  std::uint64_t unsent_ = 0;     // "sent" while CLOSING/CLOSED: counted, never falls
+  std::string protocol_;
+  std::string extensions_;
+  BinaryType binary_type_ = BinaryType::blob;
+  std::unique_ptr<Transport> transport_;
+  detail::EventTarget listeners_;
+  bool detached_ = false;       // the WebSocket is gone
+  bool facts_ignored_ = false;  // aborted, or the transport reported its end
+};
+
+}  // namespace duplex

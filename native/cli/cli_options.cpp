@@ -1,0 +1,101 @@
+#include "cli_options.hpp"
+
+#include <charconv>
+#include <string_view>
+
+namespace duplex::cli {
+namespace {
+
+template <class Integer>
+Integer parse_number(std::string_view option, std::string_view text, Integer min, Integer max) {
+  Integer value{};
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max)
+    throw UsageError(std::string(option) + " needs a number from " + std::to_string(min) + " to " +
+                     std::to_string(max) + ", not '" + std::string(text) + "'");
+  return value;
+}
+
+std::pair<std::string, std::string> parse_header(std::string_view text) {
+  const auto colon = text.find(':');
+  if (colon == std::string_view::npos || colon == 0)
+    throw UsageError("-H needs 'Name: value', not '" + std::string(text) + "'");
+  auto value = text.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  return {std::string(text.substr(0, colon)), std::string(value)};
+}
+
+}  // namespace
+
+const char* usage_text() {
+  return R"(usage: duplex [options] URL
+
+Connects to the WebSocket server at URL (ws://, wss://, http://, https://),
+prints every message received, one per line, and sends each line read from
+standard input as a text message. At the end of input it waits for replies
+(--linger), then closes the connection cleanly.
+
+options:
+  -p, --protocol NAME      offer subprotocol NAME (repeatable, in order of preference)
+  -H, --header 'N: V'      add a header to the opening handshake (repeatable)
+      --origin ORIGIN      send an Origin header
+      --cacert FILE        also trust the CA certificates in FILE (PEM) for wss://
+      --cert FILE          client certificate (PEM) for mutual TLS; needs --key
+      --key FILE           private key (PEM) of --cert
+  -b, --binary             send each input line as a binary message
+  -x, --hex                print binary messages as hex instead of raw bytes
+      --close-code CODE    close with CODE (1000 or 3000-4999) at end of input
+      --close-reason TEXT  close reason (at most 123 bytes of UTF-8)
+  -n, --count N            close after receiving N messages
+      --linger MS          after input ends, wait until MS milliseconds pass
+                           with no message before closing (default 500)
+      --timeout SECONDS    opening handshake timeout (default 30)
+      --max-message BYTES  largest message accepted (default 67108864)
+  -q, --quiet              print messages only, no diagnostics
+  -v, --verbose            also print readyState changes, protocol and close code
+  -h, --help               print this help
+      --version            print the version
+
+exit status: 0 after a clean close, 1 after a failed or unclean close,
+2 for a command line that cannot be run.
+)";
+}
+
+CliOptions parse_command_line(int argc, const char* const argv[]) {
+  CliOptions options;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    auto value = [&]() -> std::string_view {
+      if (i + 1 >= argc) throw UsageError(std::string(arg) + " needs a value");
+      return argv[++i];
+    };
+    if (arg == "-h" || arg == "--help") options.help = true;
+    else if (arg == "--version") options.version = true;
+    else if (arg == "-p" || arg == "--protocol") options.protocols.emplace_back(value());
+    else if (arg == "-H" || arg == "--header") options.connection.headers.push_back(parse_header(value()));
+    else if (arg == "--origin") options.connection.origin = value();
+    else if (arg == "--cacert") options.connection.ca_file = value();
+    else if (arg == "--cert") options.connection.client_certificate_file = value();
+    else if (arg == "--key") options.connection.client_key_file = value();
+    else if (arg == "-b" || arg == "--binary") options.send_binary = true;
+    else if (arg == "-x" || arg == "--hex") options.hex = true;
+    else if (arg == "--close-code") options.close_code = parse_number<std::uint16_t>(arg, value(), 0, 65535);
+    else if (arg == "--close-reason") options.close_reason = value();
+    else if (arg == "-n" || arg == "--count") options.count = parse_number<std::uint64_t>(arg, value(), 1, UINT64_MAX);
+    else if (arg == "--linger")
+      options.linger = std::chrono::milliseconds(parse_number<std::uint32_t>(arg, value(), 0, 3'600'000));
+    else if (arg == "--timeout")
+      options.connection.open_timeout = std::chrono::seconds(parse_number<std::uint32_t>(arg, value(), 1, 86'400));
+    else if (arg == "--max-message")
+      options.connection.max_message_size = parse_number<std::size_t>(arg, value(), 1, SIZE_MAX);
+    else if (arg == "-q" || arg == "--quiet") options.verbosity = Verbosity::quiet;
+    else if (arg == "-v" || arg == "--verbose") options.verbosity = Verbosity::verbose;
+    else if (arg.starts_with("-") && arg.size() > 1) throw UsageError("unknown option " + std::string(arg));
+    else if (options.url.empty()) options.url = arg;
+    else throw UsageError("more than one URL: '" + options.url + "' and '" + std::string(arg) + "'");
+  }
+  if (options.url.empty() && !options.help && !options.version) throw UsageError("no URL given");
+  return options;
+}
+
+}  // namespace duplex::cli

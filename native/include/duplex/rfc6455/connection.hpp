@@ -1,0 +1,117 @@
+#pragma once
+// The client side of an established WebSocket connection (RFC 6455 §5–§7),
+// sans-IO: feed it the server's bytes and EOF, take out events and the frames
+// to write. It knows no sockets, clocks or random source of its own.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <system_error>
+#include <variant>
+
+#include "duplex/rfc6455/random_source.hpp"
+#include "duplex/transport.hpp"  // duplex::Message
+
+namespace duplex::rfc6455 {
+
+struct ConnectionConfig {
+  /// Largest message accepted (sum of its fragments); above → close 1009.
+  std::size_t max_message_size = 64u * 1024u * 1024u;
+};
+
+/// A frame ready to write: header, then the (already masked) payload. Write
+/// both with one gathered write; `app_bytes` is the application payload it
+/// completes (for bufferedAmount), 0 for control frames.
+struct OutgoingFrame {
+  std::array<std::byte, 14> header{};
+  std::uint8_t header_size = 0;
+  std::string payload;
+  std::size_t app_bytes = 0;
+  std::span<const std::byte> header_bytes() const noexcept { return {header.data(), header_size}; }
+};
+
+namespace event {
+/// A whole data message arrived.
+struct MessageReceived { Message message; };
+/// A Pong arrived (payload as sent by the peer).
+struct PongReceived { std::string payload; };
+/// The peer sent a Close frame first (RFC 6455 §7.1.3 "_The WebSocket Closing
+/// Handshake is Started_"); the engine has queued the echoing Close frame.
+struct PeerStartedClosing { std::uint16_t code; std::string reason; };
+/// The connection failed because of the peer (RFC 6455 §7.1.7); a Close frame
+/// carrying close_code_for(error) is queued where §7.1.7 allows one. Write the
+/// output, then close the TCP connection.
+struct Failed { std::error_code error; std::string detail; };
+/// The TCP connection has closed (after receive_eof). `code` is the code of the
+/// Close frame received (1005 if it had none), 1006 if none was received.
+struct Closed { bool was_clean; std::uint16_t code; std::string reason; };
+}  // namespace event
+
+using Event = std::variant<event::MessageReceived, event::PongReceived, event::PeerStartedClosing,
+                           event::Failed, event::Closed>;
+
+/// One client connection after a successful opening handshake.
+class Connection {
+ public:
+  enum class State {
+    open,            ///< data flows both ways
+    closing_sent,    ///< we sent Close, waiting for the peer's
+    closing_received,///< the peer sent Close; ours is queued
+    closed,          ///< both Close frames exchanged; wait for / do TCP close
+    failed,          ///< a protocol error; write output then close TCP
+    ended            ///< EOF received: nothing more happens
+  };
+
+  Connection(ConnectionConfig config, RandomSource random);
+
+  /// Bytes from the server, split anywhere.
+  void receive(std::span<const std::byte> bytes);
+  /// The server closed the TCP connection (or it broke).
+  void receive_eof();
+  /// Next event, if any, in the order they happened.
+  std::optional<Event> next_event();
+
+  /// Queue a data message (masked with a fresh key, §5.3). Ignored unless open.
+  void send(Message message);
+  /// Queue a Ping (payload ≤ 125 bytes, §5.5). Ignored unless open.
+  /// Throws std::invalid_argument if the payload is longer.
+  void ping(std::string payload = {});
+  /// Start the closing handshake (§7.1.2). Ignored unless open. `code` must be
+  /// valid to send; `reason` ≤ 123 bytes of UTF-8 (ignored without a code).
+  /// Throws std::invalid_argument if `reason` is longer.
+  void close(std::optional<std::uint16_t> code, std::string_view reason);
+
+  /// Frames waiting to be written, oldest first; the transport pops what it writes.
+  std::deque<OutgoingFrame>& output() noexcept { return output_; }
+
+  State state() const noexcept { return state_; }
+
+ private:
+  // Implementation state (frame decoder, message assembly, close bookkeeping)
+  // is the engine's own; see connection.cpp.
+  struct Impl;
+  static void destroy(Impl* impl) noexcept;
+  void fail(std::error_code ec, std::string detail);
+  void queue_frame(std::uint8_t opcode, std::string payload, std::size_t app_bytes);
+  void on_frame_header();
+  void on_payload(std::span<const std::byte> chunk);
+  void on_frame_end();
+  void on_control_frame();
+  void on_close_frame();
+
+  ConnectionConfig config_;
+  RandomSource random_;
+  std::deque<OutgoingFrame> output_;
+  std::deque<Event> events_;
+  State state_ = State::open;
+  // A deleter of our own lets Impl stay incomplete here without declaring
+  // special members; Connection is movable, not copyable.
+  std::unique_ptr<Impl, void (*)(Impl*) noexcept> impl_;
+};
+
+}  // namespace duplex::rfc6455

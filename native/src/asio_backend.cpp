@@ -1,0 +1,67 @@
+#include "duplex/native/asio_backend.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include "asio_session.hpp"
+#include "tls_context.hpp"
+
+namespace duplex::native {
+namespace {
+
+/// The Transport core/ holds: a handle on a session that may outlive it.
+class AsioTransport final : public Transport {
+ public:
+  explicit AsioTransport(std::shared_ptr<AsioSession> session) : session_(std::move(session)) {}
+  ~AsioTransport() override { session_->detach(); }
+
+  void send(Message message) override { session_->send(std::move(message)); }
+  void close(std::optional<std::uint16_t> code, std::string reason) override {
+    session_->close(code, std::move(reason));
+  }
+  void abort() override { session_->abort(); }
+
+ private:
+  std::shared_ptr<AsioSession> session_;
+};
+
+}  // namespace
+
+/// The default TLS context (system trust store, no client certificate) is built
+/// once per backend and shared: loading the trust store costs milliseconds.
+struct AsioBackend::TlsCache {
+  std::shared_ptr<boost::asio::ssl::context> shared_default;
+};
+
+AsioBackend::AsioBackend(boost::asio::io_context& io) : io_(io), tls_cache_(std::make_unique<TlsCache>()) {}
+AsioBackend::~AsioBackend() = default;
+
+void AsioBackend::post(std::function<void()> task) { boost::asio::post(io_, std::move(task)); }
+
+void AsioBackend::check_options(const Options&) const {
+  // Every option is honoured natively.
+}
+
+std::unique_ptr<Transport> AsioBackend::connect(ConnectRequest request, TransportEvents& events) {
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  std::string tls_error;
+  if (request.url.secure) {
+    try {
+      if (needs_own_tls_context(request.options)) {
+        tls = make_tls_context(request.options);
+      } else {
+        if (!tls_cache_->shared_default) tls_cache_->shared_default = make_tls_context(request.options);
+        tls = tls_cache_->shared_default;
+      }
+    } catch (const std::exception& e) {
+      tls_error = e.what();  // a network-side failure: reported as error + close, never thrown
+    }
+  }
+  auto session = std::make_shared<AsioSession>(io_, std::move(tls), std::move(request), events);
+  if (tls_error.empty())
+    session->start();
+  else
+    session->fail_later(std::move(tls_error));
+  return std::make_unique<AsioTransport>(std::move(session));
+}
+
+}  // namespace duplex::native

@@ -1,0 +1,278 @@
+#include "asio_session.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/write.hpp>
+#include <string>
+
+#include "openssl_random.hpp"
+#include "tls_context.hpp"
+
+namespace duplex::native {
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+namespace {
+
+constexpr std::size_t initial_read_buffer = 8 * 1024;  // idle connections stay small
+constexpr std::size_t max_read_buffer = 256 * 1024;    // bulk transfers read big chunks
+constexpr std::size_t max_frames_per_write = 64;
+
+std::string describe_endpoint(const WebSocketUrl& url) { return url.host + ":" + std::to_string(url.port); }
+
+}  // namespace
+
+AsioSession::AsioSession(asio::io_context& io, std::shared_ptr<asio::ssl::context> tls, ConnectRequest request,
+                         TransportEvents& events)
+    : io_(io),
+      tls_context_(std::move(tls)),
+      request_(std::move(request)),
+      events_(&events),
+      resolver_(io),
+      stream_(std::in_place_type<tcp::socket>, io),
+      open_timer_(io),
+      close_timer_(io),
+      read_buffer_(initial_read_buffer) {
+  if (request_.url.secure && tls_context_) stream_.emplace<tls_stream>(io, *tls_context_);
+}
+
+AsioSession::tcp::socket& AsioSession::tcp_socket() {
+  if (auto* tls = std::get_if<tls_stream>(&stream_)) return tls->next_layer();
+  return std::get<tcp::socket>(stream_);
+}
+
+template <class Operation>
+void AsioSession::with_stream(Operation&& operation) {
+  std::visit(operation, stream_);
+}
+
+template <class Report>
+void AsioSession::report(Report&& report_fact) {
+  if (events_ != nullptr && !terminal_reported_) report_fact(*events_);
+}
+
+void AsioSession::start() {
+  open_timer_.expires_after(request_.options.open_timeout);
+  open_timer_.async_wait([self = shared_from_this()](const error_code& ec) {
+    if (ec || self->phase_ == Phase::open || self->phase_ == Phase::ended) return;
+    self->fail("opening handshake timed out after " + std::to_string(self->request_.options.open_timeout.count()) +
+               " ms");
+  });
+  // Every address the name resolves to, IPv6 and IPv4, is tried in turn by async_connect.
+  resolver_.async_resolve(request_.url.host_name(), std::to_string(request_.url.port),
+                          [self = shared_from_this()](const error_code& ec, const tcp::resolver::results_type& r) {
+                            self->on_resolved(ec, r);
+                          });
+}
+
+void AsioSession::fail_later(std::string reason) {
+  asio::post(io_, [self = shared_from_this(), reason = std::move(reason)]() mutable { self->fail(std::move(reason)); });
+}
+
+void AsioSession::on_resolved(const error_code& ec, const tcp::resolver::results_type& results) {
+  if (phase_ == Phase::ended) return;
+  if (ec) return fail("cannot resolve " + request_.url.host_name() + ": " + ec.message());
+  asio::async_connect(tcp_socket(), results,
+                      [self = shared_from_this()](const error_code& e, const tcp::endpoint&) { self->on_connected(e); });
+}
+
+void AsioSession::on_connected(const error_code& ec) {
+  if (phase_ == Phase::ended) return;
+  if (ec) return fail("cannot connect to " + describe_endpoint(request_.url) + ": " + ec.message());
+  tcp_socket().set_option(tcp::no_delay(true));
+  auto* tls = std::get_if<tls_stream>(&stream_);
+  if (tls == nullptr) return send_handshake_request();
+  prepare_tls_session(tls->native_handle(), request_.url.host_name());
+  tls->async_handshake(asio::ssl::stream_base::client, [self = shared_from_this()](const error_code& e) {
+    if (self->phase_ == Phase::ended) return;
+    if (e) return self->fail(describe_tls_failure(std::get<tls_stream>(self->stream_).native_handle(), e));
+    self->send_handshake_request();
+  });
+}
+
+void AsioSession::send_handshake_request() {
+  phase_ = Phase::handshaking;
+  rfc6455::HandshakeRequest handshake{request_.url.host_header(), request_.url.resource, request_.protocols, {},
+                                      request_.options.origin,     request_.options.headers};
+  handshake_.emplace(std::move(handshake), rfc6455::RandomSource(openssl_random_bytes));
+  with_stream([this](auto& stream) {
+    asio::async_write(stream, asio::buffer(handshake_->request_bytes()),
+                      [self = shared_from_this()](const error_code& ec, std::size_t) {
+                        if (self->phase_ == Phase::ended) return;
+                        if (ec) return self->fail("cannot send the opening handshake: " + ec.message());
+                      });
+  });
+  read();
+}
+
+void AsioSession::read() {
+  with_stream([this](auto& stream) {
+    stream.async_read_some(asio::buffer(read_buffer_), [self = shared_from_this()](const error_code& ec, std::size_t n) {
+      self->on_read(ec, n);
+    });
+  });
+}
+
+void AsioSession::on_read(const error_code& ec, std::size_t size) {
+  if (phase_ == Phase::ended) return;
+  if (ec) return on_read_error(ec);
+  const std::span<const std::byte> bytes(read_buffer_.data(), size);
+  if (phase_ == Phase::handshaking) {
+    on_handshake_bytes(bytes);
+  } else {
+    connection_->receive(bytes);
+    drain_engine_events();
+  }
+  if (phase_ == Phase::ended) return;
+  // A read that fills the buffer means data is streaming: read bigger chunks.
+  if (size == read_buffer_.size() && read_buffer_.size() < max_read_buffer) read_buffer_.resize(read_buffer_.size() * 2);
+  read();
+}
+
+void AsioSession::on_handshake_bytes(std::span<const std::byte> bytes) {
+  using Status = rfc6455::ClientHandshake::Status;
+  const Status status = handshake_->feed(bytes);
+  if (status == Status::need_more) return;
+  if (status == Status::failed) return fail(handshake_->error_detail());
+  open_timer_.cancel();
+  phase_ = Phase::open;
+  connection_.emplace(rfc6455::ConnectionConfig{request_.options.max_message_size},
+                      rfc6455::RandomSource(openssl_random_bytes));
+  report([&](TransportEvents& e) { e.on_transport_open(handshake_->protocol(), handshake_->extensions()); });
+  // Frames that arrived in the same read as the handshake's end.
+  if (!handshake_->leftover().empty()) connection_->receive(handshake_->leftover());
+  handshake_.reset();
+  drain_engine_events();
+}
+
+void AsioSession::on_read_error(const error_code& ec) {
+  if (phase_ != Phase::open)
+    return fail("connection to " + describe_endpoint(request_.url) +
+                " closed during the opening handshake: " + ec.message());
+  // EOF, a TLS stream truncated, a reset or our own close on timeout: the TCP
+  // connection is gone either way, and the engine decides how cleanly.
+  connection_->receive_eof();
+  drain_engine_events();
+}
+
+void AsioSession::drain_engine_events() {
+  while (auto event = connection_->next_event()) {
+    std::visit(
+        [this](auto& e) {
+          using T = std::decay_t<decltype(e)>;
+          if constexpr (std::is_same_v<T, rfc6455::event::MessageReceived>) {
+            report([&](TransportEvents& t) { t.on_transport_message(std::move(e.message)); });
+          } else if constexpr (std::is_same_v<T, rfc6455::event::PeerStartedClosing>) {
+            report([](TransportEvents& t) { t.on_transport_closing(); });
+            start_close_timer();  // RFC 6455 §7.1.1: the server should close TCP first; don't wait forever
+          } else if constexpr (std::is_same_v<T, rfc6455::event::Failed>) {
+            report([&](TransportEvents& t) { t.on_transport_failed(e.detail); });
+            terminal_reported_ = true;
+            close_after_flush_ = true;  // RFC 6455 §7.1.7: send our Close, then close the connection
+            start_close_timer();
+          } else if constexpr (std::is_same_v<T, rfc6455::event::Closed>) {
+            report([&](TransportEvents& t) { t.on_transport_closed(e.was_clean, e.code, std::move(e.reason)); });
+            finish();
+          }
+        },
+        *event);
+    if (phase_ == Phase::ended) return;
+  }
+  flush();
+}
+
+void AsioSession::flush() {
+  if (writing_ || phase_ != Phase::open) return;
+  auto& output = connection_->output();
+  if (output.empty()) {
+    if (close_after_flush_) finish();
+    return;
+  }
+  in_flight_.clear();
+  write_buffers_.clear();
+  while (!output.empty() && in_flight_.size() < max_frames_per_write) {
+    in_flight_.push_back(std::move(output.front()));
+    output.pop_front();
+  }
+  for (const auto& frame : in_flight_) {
+    write_buffers_.emplace_back(frame.header.data(), frame.header_size);
+    if (!frame.payload.empty()) write_buffers_.emplace_back(frame.payload.data(), frame.payload.size());
+  }
+  writing_ = true;
+  with_stream([this](auto& stream) {
+    asio::async_write(stream, write_buffers_,
+                      [self = shared_from_this()](const error_code& ec, std::size_t) { self->on_written(ec); });
+  });
+}
+
+void AsioSession::on_written(const error_code& ec) {
+  writing_ = false;
+  if (phase_ == Phase::ended) return;
+  if (ec) {
+    // The read side sees the broken connection too and reports it.
+    error_code ignored;
+    tcp_socket().close(ignored);
+    return;
+  }
+  std::size_t flushed = 0;
+  for (const auto& frame : in_flight_) flushed += frame.app_bytes;
+  in_flight_.clear();
+  if (flushed > 0) report([&](TransportEvents& t) { t.on_transport_flushed(flushed); });
+  flush();
+}
+
+void AsioSession::start_close_timer() {
+  if (close_timer_running_) return;
+  close_timer_running_ = true;
+  close_timer_.expires_after(request_.options.close_timeout);
+  close_timer_.async_wait([self = shared_from_this()](const error_code& ec) {
+    if (ec || self->phase_ == Phase::ended) return;
+    // Closing the socket completes the pending read with an error; the engine
+    // then reports the close as clean only if both Close frames were exchanged.
+    error_code ignored;
+    self->tcp_socket().close(ignored);
+  });
+}
+
+void AsioSession::send(Message message) {
+  if (phase_ != Phase::open) return;
+  connection_->send(std::move(message));
+  flush();
+}
+
+void AsioSession::close(std::optional<std::uint16_t> code, std::string reason) {
+  if (phase_ != Phase::open) return;
+  connection_->close(code, reason);
+  flush();
+  start_close_timer();
+}
+
+void AsioSession::abort() {
+  events_ = nullptr;
+  finish();
+}
+
+void AsioSession::detach() {
+  events_ = nullptr;
+  if (phase_ != Phase::open) return finish();
+  if (connection_->state() == rfc6455::Connection::State::open) close(1001, {});  // RFC 6455 §7.4.1 "going away"
+}
+
+void AsioSession::fail(std::string reason) {
+  report([&](TransportEvents& t) { t.on_transport_failed(std::move(reason)); });
+  finish();
+}
+
+void AsioSession::finish() {
+  if (phase_ == Phase::ended) return;
+  phase_ = Phase::ended;
+  terminal_reported_ = true;
+  open_timer_.cancel();
+  close_timer_.cancel();
+  resolver_.cancel();
+  error_code ignored;
+  tcp_socket().close(ignored);
+}
+
+}  // namespace duplex::native

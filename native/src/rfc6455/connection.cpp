@@ -1,0 +1,255 @@
+// The client side of RFC 6455 §5–§7 over an established connection: frame
+// decoding, message assembly, control frames and the closing handshake.
+
+#include "duplex/rfc6455/connection.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "close_payload.hpp"
+#include "duplex/rfc6455/error.hpp"
+#include "duplex/utf8.hpp"
+#include "frame_header.hpp"
+#include "mask.hpp"
+
+namespace duplex::rfc6455 {
+namespace {
+
+// Reserve at most this much ahead of the payload bytes actually received, so a
+// header announcing a huge frame cannot make us allocate it up front.
+constexpr std::size_t max_reserve_ahead = 1u << 20;
+
+// §5.5: "All control frames MUST have a payload length of 125 bytes or less".
+constexpr std::size_t max_control_payload = 125;
+// §5.5.1: the reason follows a 2-byte code inside those 125 bytes.
+constexpr std::size_t max_close_reason = max_control_payload - 2;
+
+std::string_view as_chars(std::span<const std::byte> bytes) noexcept {
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
+}  // namespace
+
+struct Connection::Impl {
+  FrameHeaderDecoder header_decoder;
+  FrameHeader frame;             // the frame whose payload is arriving
+  bool in_frame = false;         // header parsed, payload pending
+  std::uint64_t remaining = 0;   // payload bytes of `frame` still to come
+  // RSV bits a negotiated extension gives meaning to (data frames only);
+  // none are negotiated yet. §5.2: "If a nonzero value is received and none
+  // of the negotiated extensions defines the meaning of such a nonzero value,
+  // the receiving endpoint MUST _Fail the WebSocket Connection_."
+  std::uint8_t allowed_rsv = 0;
+
+  bool in_message = false;       // a data message has started and not ended
+  Message::Kind kind = Message::Kind::text;
+  std::string message;           // its payload so far
+  Utf8Validator utf8;            // over `message`, for text
+  std::string control;           // payload of the control frame arriving
+
+  std::uint16_t close_code = 1005;  // of the Close frame received
+  std::string close_reason;
+};
+
+void Connection::destroy(Impl* impl) noexcept { delete impl; }
+
+Connection::Connection(ConnectionConfig config, RandomSource random)
+    : config_(config), random_(std::move(random)), impl_(new Impl, &Connection::destroy) {}
+
+std::optional<Event> Connection::next_event() {
+  if (events_.empty()) return std::nullopt;
+  Event event = std::move(events_.front());
+  events_.pop_front();
+  return event;
+}
+
+void Connection::receive(std::span<const std::byte> bytes) {
+  Impl& d = *impl_;
+  // Input counts until our side of the protocol is over: after both Close
+  // frames, a failure or EOF, the peer has nothing left to say.
+  auto reading = [this] { return state_ == State::open || state_ == State::closing_sent; };
+  while (!bytes.empty() && reading()) {
+    if (!d.in_frame) {
+      const auto result = d.header_decoder.feed(bytes);
+      if (result == FrameHeaderDecoder::Result::need_more) return;
+      if (result == FrameHeaderDecoder::Result::failed) return fail(d.header_decoder.error(), "");
+      d.frame = d.header_decoder.header();
+      d.header_decoder.reset();
+      on_frame_header();
+      continue;
+    }
+    const auto take = static_cast<std::size_t>(std::min<std::uint64_t>(d.remaining, bytes.size()));
+    d.remaining -= take;
+    on_payload(bytes.first(take));
+    bytes = bytes.subspan(take);
+    if (d.remaining == 0 && reading()) on_frame_end();
+  }
+}
+
+void Connection::on_frame_header() {
+  Impl& d = *impl_;
+  const FrameHeader& f = d.frame;
+  const bool control = is_control(f.op);
+  const std::uint8_t allowed_rsv = control ? 0 : d.allowed_rsv;
+  if ((f.rsv & ~allowed_rsv) != 0) return fail(error::reserved_bits, "");
+  // §5.2: "If an unknown opcode is received, the receiving endpoint MUST _Fail the WebSocket Connection_."
+  if (!is_known(f.op)) return fail(error::reserved_opcode, "opcode " + std::to_string(static_cast<int>(f.op)));
+  // §5.1: "A client MUST close a connection if it detects a masked frame."
+  if (f.masked) return fail(error::masked_frame, "");
+  if (control) {
+    // §5.5: "Control frames ... MUST NOT be fragmented."
+    if (!f.fin) return fail(error::fragmented_control, "");
+    if (f.payload_length > max_control_payload) return fail(error::control_too_long, "");
+    d.control.clear();
+  } else if (f.op == opcode::continuation) {
+    // §5.4: a continuation frame only continues a message that was started.
+    if (!d.in_message) return fail(error::unexpected_continuation, "");
+  } else {
+    // §5.4: "fragments of one message MUST NOT be interleaved between fragments
+    // of another message" (only control frames may be injected).
+    if (d.in_message) return fail(error::expected_continuation, "");
+    d.in_message = true;
+    d.kind = f.op == opcode::text ? Message::Kind::text : Message::Kind::binary;
+    d.message.clear();
+    d.utf8.reset();
+  }
+  if (!control) {
+    // Checked before any payload is buffered: the whole message would be too big.
+    if (f.payload_length > config_.max_message_size - d.message.size())
+      return fail(error::message_too_big, "message larger than " + std::to_string(config_.max_message_size) + " bytes");
+    const std::size_t wanted = d.message.size() + std::min<std::size_t>(f.payload_length, max_reserve_ahead);
+    if (wanted > d.message.capacity()) d.message.reserve(std::max(wanted, 2 * d.message.capacity()));
+  }
+  d.in_frame = true;
+  d.remaining = f.payload_length;
+  if (d.remaining == 0) on_frame_end();
+}
+
+void Connection::on_payload(std::span<const std::byte> chunk) {
+  Impl& d = *impl_;
+  if (is_control(d.frame.op)) {
+    d.control.append(as_chars(chunk));
+    return;
+  }
+  d.message.append(as_chars(chunk));
+  // §8.1: "When an endpoint is to interpret a byte stream as UTF-8 but finds
+  // that the byte stream is not, in fact, a valid UTF-8 stream, that endpoint
+  // MUST _Fail the WebSocket Connection_." Checked as bytes arrive.
+  if (d.kind == Message::Kind::text && !d.utf8.feed(chunk)) fail(error::invalid_utf8, "");
+}
+
+void Connection::on_frame_end() {
+  Impl& d = *impl_;
+  d.in_frame = false;
+  if (is_control(d.frame.op)) return on_control_frame();
+  if (!d.frame.fin) return;
+  if (d.kind == Message::Kind::text && !d.utf8.complete()) return fail(error::invalid_utf8, "text message ends inside a code point");
+  d.in_message = false;
+  Message message{d.kind, std::move(d.message)};
+  d.message = std::string();
+  // After our Close frame the application no longer takes messages
+  // (WHATWG WebSockets: a message received when not OPEN is dropped).
+  if (state_ == State::open) events_.emplace_back(event::MessageReceived{std::move(message)});
+}
+
+void Connection::on_control_frame() {
+  Impl& d = *impl_;
+  switch (d.frame.op) {
+    case opcode::ping:
+      // §5.5.2: "Upon receipt of a Ping frame, an endpoint MUST send a Pong
+      // frame in response, unless it already received a Close frame." Once our
+      // own Close frame is queued it is the last frame we write, so no Pong then.
+      if (state_ == State::open) queue_frame(static_cast<std::uint8_t>(opcode::pong), std::move(d.control), 0);
+      d.control = std::string();
+      return;
+    case opcode::pong:
+      events_.emplace_back(event::PongReceived{std::move(d.control)});
+      d.control = std::string();
+      return;
+    default:
+      return on_close_frame();
+  }
+}
+
+void Connection::on_close_frame() {
+  Impl& d = *impl_;
+  ClosePayload close;
+  if (auto ec = parse_close_payload(d.control, close)) return fail(ec, "");
+  d.close_code = close.code.value_or(1005);
+  d.close_reason = std::move(close.reason);
+  if (state_ == State::open) {
+    events_.emplace_back(event::PeerStartedClosing{d.close_code, d.close_reason});
+    state_ = State::closing_received;
+    // §5.5.1: "If an endpoint receives a Close frame and did not previously
+    // send a Close frame, the endpoint MUST send a Close frame in response.
+    // ... it typically echos the status code it received."
+    queue_frame(static_cast<std::uint8_t>(opcode::close), build_close_payload(close.code, {}), 0);
+  }
+  // Both Close frames are exchanged; §7.1.1: the client waits for the server
+  // to close the TCP connection.
+  state_ = State::closed;
+  d.message = std::string();
+}
+
+void Connection::receive_eof() {
+  if (state_ == State::ended) return;
+  const bool clean = state_ == State::closed;
+  // §7.1.5: with no Close frame received, "_The WebSocket Connection Close Code_ is considered to be 1006."
+  const std::uint16_t code = clean ? impl_->close_code : 1006;
+  std::string reason = clean ? std::move(impl_->close_reason) : std::string();
+  state_ = State::ended;
+  events_.emplace_back(event::Closed{clean, code, std::move(reason)});
+}
+
+void Connection::send(Message message) {
+  if (state_ != State::open) return;
+  const auto op = message.kind == Message::Kind::text ? opcode::text : opcode::binary;
+  const std::size_t size = message.payload.size();
+  queue_frame(static_cast<std::uint8_t>(op), std::move(message.payload), size);
+}
+
+void Connection::ping(std::string payload) {
+  if (payload.size() > max_control_payload) throw std::invalid_argument("ping payload longer than 125 bytes");
+  if (state_ != State::open) return;
+  queue_frame(static_cast<std::uint8_t>(opcode::ping), std::move(payload), 0);
+}
+
+void Connection::close(std::optional<std::uint16_t> code, std::string_view reason) {
+  if (reason.size() > max_close_reason) throw std::invalid_argument("close reason longer than 123 bytes");
+  if (state_ != State::open) return;
+  queue_frame(static_cast<std::uint8_t>(opcode::close), build_close_payload(code, code ? reason : std::string_view{}), 0);
+  state_ = State::closing_sent;
+}
+
+void Connection::queue_frame(std::uint8_t op, std::string payload, std::size_t app_bytes) {
+  FrameHeader header;
+  header.op = static_cast<opcode>(op);
+  header.masked = true;  // §5.1: "a client MUST mask all frames that it sends to the server"
+  header.payload_length = payload.size();
+  // §5.3: "The masking key is a 32-bit value chosen at random by the client ...
+  // the masking key for each frame MUST be unpredictable".
+  random_(header.key);
+  apply_mask(std::as_writable_bytes(std::span(payload.data(), payload.size())), header.key);
+  OutgoingFrame frame;
+  frame.header_size = static_cast<std::uint8_t>(encode_frame_header(header, frame.header));
+  frame.payload = std::move(payload);
+  frame.app_bytes = app_bytes;
+  output_.push_back(std::move(frame));
+}
+
+void Connection::fail(std::error_code ec, std::string detail) {
+  if (detail.empty()) detail = ec.message();
+  // §7.1.7: "... the endpoint SHOULD send a Close frame with an appropriate
+  // status code (Section 7.4) before proceeding to _Close the WebSocket
+  // Connection_" — unless we already sent ours (a second one is not allowed).
+  if (state_ == State::open) {
+    std::string reason = ec.message();
+    if (reason.size() > max_close_reason) reason.resize(max_close_reason);
+    queue_frame(static_cast<std::uint8_t>(opcode::close), build_close_payload(close_code_for(ec), reason), 0);
+  }
+  state_ = State::failed;
+  impl_->message = std::string();
+  events_.emplace_back(event::Failed{ec, std::move(detail)});
+}
+
+}  // namespace duplex::rfc6455

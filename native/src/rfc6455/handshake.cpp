@@ -1,0 +1,199 @@
+// The client's opening handshake (RFC 6455 §4.1, §4.2.2).
+
+#include "duplex/rfc6455/handshake.hpp"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <array>
+#include <stdexcept>
+
+#include "duplex/rfc6455/error.hpp"
+#include "http_response.hpp"
+
+namespace duplex::rfc6455 {
+namespace {
+
+// §1.3: the globally unique identifier appended to the key.
+constexpr std::string_view accept_guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+// Bound on the response head; a server that needs more is not one we talk to.
+constexpr std::size_t max_response_head = 16 * 1024;
+
+std::string base64(const unsigned char* data, std::size_t size) {
+  std::string out(4 * ((size + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+std::string fresh_key(const RandomSource& random) {
+  // §4.1 item 7: "a randomly selected 16-byte value that has been base64-encoded".
+  std::array<std::byte, 16> nonce{};
+  random(nonce);
+  return base64(reinterpret_cast<const unsigned char*>(nonce.data()), nonce.size());
+}
+
+// Defence in depth: the API layer validates first; a CR or LF here would let a
+// value inject header lines.
+void check_field(std::string_view what, std::string_view value) {
+  if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos)
+    throw std::invalid_argument(std::string(what) + " contains CR, LF or NUL");
+}
+
+void add_field(std::string& out, std::string_view name, std::string_view value) {
+  check_field(name, value);
+  out.append(name).append(": ").append(value).append("\r\n");
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += ", ";
+    out += item;
+  }
+  return out;
+}
+
+std::string build_request(const HandshakeRequest& request, std::string_view key) {
+  const std::string_view resource = request.resource.empty() ? std::string_view("/") : request.resource;
+  check_field("resource", resource);
+  if (resource.find(' ') != std::string_view::npos) throw std::invalid_argument("resource contains a space");
+  // §4.1 items 1–9: method GET, HTTP/1.1, Host, Upgrade, Connection, key, version.
+  std::string out;
+  out.append("GET ").append(resource).append(" HTTP/1.1\r\n");
+  add_field(out, "Host", request.host);
+  add_field(out, "Upgrade", "websocket");
+  add_field(out, "Connection", "Upgrade");
+  add_field(out, "Sec-WebSocket-Key", key);
+  add_field(out, "Sec-WebSocket-Version", "13");
+  if (!request.protocols.empty()) add_field(out, "Sec-WebSocket-Protocol", join(request.protocols));
+  if (!request.extensions.empty()) add_field(out, "Sec-WebSocket-Extensions", join(request.extensions));
+  if (!request.origin.empty()) add_field(out, "Origin", request.origin);
+  for (const auto& [name, value] : request.headers) {
+    if (name.empty() || name.find(':') != std::string::npos) throw std::invalid_argument("bad header name");
+    check_field("header name", name);
+    add_field(out, name, value);
+  }
+  out.append("\r\n");
+  return out;
+}
+
+// The extension name of one element of a Sec-WebSocket-Extensions list.
+std::string_view extension_name(std::string_view item) {
+  const auto semi = item.find(';');
+  std::string_view name = item.substr(0, semi);
+  while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
+  return name;
+}
+
+// True if `name` is the name of an extension in the client's offer (each
+// offer element may itself be a comma list).
+bool was_offered(const std::vector<std::string>& offers, std::string_view name) {
+  for (const auto& offer : offers) {
+    for (std::string_view element : split_list(offer)) {
+      if (iequals(extension_name(element), name)) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string compute_accept(std::string_view key) {
+  std::string input(key);
+  input.append(accept_guid);
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int size = 0;
+  if (EVP_Digest(input.data(), input.size(), digest.data(), &size, EVP_sha1(), nullptr) != 1)
+    throw std::runtime_error("SHA-1 unavailable");
+  return base64(digest.data(), size);
+}
+
+ClientHandshake::ClientHandshake(HandshakeRequest request, const RandomSource& random)
+    : ClientHandshake(std::move(request), fresh_key(random)) {}
+
+ClientHandshake::ClientHandshake(HandshakeRequest request, std::string key)
+    : request_(std::move(request)), key_(std::move(key)), request_bytes_(build_request(request_, key_)) {}
+
+std::span<const std::byte> ClientHandshake::leftover() const noexcept {
+  if (status_ != Status::done) return {};
+  return std::as_bytes(std::span(buffer_)).subspan(header_end_);
+}
+
+ClientHandshake::Status ClientHandshake::fail(std::error_code ec, std::string detail) {
+  error_ = ec;
+  error_detail_ = std::move(detail);
+  status_ = Status::failed;
+  return status_;
+}
+
+ClientHandshake::Status ClientHandshake::feed(std::span<const std::byte> bytes) {
+  if (status_ != Status::need_more) return status_;
+  const std::size_t old_size = buffer_.size();
+  buffer_.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  // Search only where the terminator can newly appear: linear even byte by byte.
+  const auto end = buffer_.find("\r\n\r\n", old_size < 3 ? 0 : old_size - 3);
+  if (end == std::string::npos || end + 4 > max_response_head) {
+    if (buffer_.size() < max_response_head) return status_;
+    return fail(error::handshake_too_large, "response header exceeds 16 KiB");
+  }
+  header_end_ = end + 4;
+  return validate();
+}
+
+ClientHandshake::Status ClientHandshake::validate() {
+  HttpResponseHead head;
+  if (auto ec = parse_response_head(std::string_view(buffer_).substr(0, header_end_ - 2), head))
+    return fail(ec, "malformed HTTP response");
+  status_code_ = head.status;
+  // §4.1 (1): "If the status code received from the server is not 101, the client handles the response per HTTP".
+  if (head.status != 101) {
+    std::string detail = "server answered " + std::to_string(head.status);
+    if (!head.reason.empty()) detail += " " + head.reason;
+    return fail(error::handshake_bad_status, std::move(detail));
+  }
+  // §4.1 (2): "If the response lacks an |Upgrade| header field or the |Upgrade|
+  // header field contains a value that is not an ASCII case-insensitive match
+  // for the value "websocket", the client MUST _Fail the WebSocket Connection_."
+  const auto upgrade = head.field("upgrade");
+  if (!upgrade || !has_token(*upgrade, "websocket"))
+    return fail(error::handshake_bad_upgrade, "Upgrade is not websocket");
+  // §4.1 (3): "If the response lacks a |Connection| header field or the
+  // |Connection| header field doesn't contain a token that is an ASCII
+  // case-insensitive match for the value "Upgrade", the client MUST _Fail ..._"
+  const auto connection = head.field("connection");
+  if (!connection || !has_token(*connection, "upgrade"))
+    return fail(error::handshake_bad_connection, "Connection does not contain Upgrade");
+  // §4.1 (4): "If the |Sec-WebSocket-Accept| contains a value other than the
+  // base64-encoded SHA-1 of the concatenation of the |Sec-WebSocket-Key| (as a
+  // string, not base64-decoded) with the string "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+  // ... the client MUST _Fail the WebSocket Connection_."
+  const auto accept = head.field("sec-websocket-accept");
+  if (!accept || *accept != compute_accept(key_))
+    return fail(error::handshake_bad_accept, "Sec-WebSocket-Accept does not match the key");
+  // §4.1 (5): "If the response includes a |Sec-WebSocket-Extensions| header
+  // field and this header field indicates the use of an extension that was not
+  // present in the client's handshake ... the client MUST _Fail ..._"
+  const auto extensions = head.field("sec-websocket-extensions");
+  if (extensions) {
+    for (std::string_view item : split_list(*extensions)) {
+      const auto name = extension_name(item);
+      if (!was_offered(request_.extensions, name)) return fail(error::handshake_unrequested_extension, "server selected extension " + std::string(name));
+    }
+    extensions_ = *extensions;
+  }
+  // §4.1 (6): "If the response includes a |Sec-WebSocket-Protocol| header field
+  // and this header field indicates the use of a subprotocol that was not
+  // present in the client's handshake ... the client MUST _Fail ..._"
+  const auto protocol = head.field("sec-websocket-protocol");
+  if (protocol && !protocol->empty()) {
+    if (std::find(request_.protocols.begin(), request_.protocols.end(), *protocol) == request_.protocols.end())
+      return fail(error::handshake_unrequested_protocol, "server selected subprotocol " + *protocol);
+    protocol_ = *protocol;
+  }
+  status_ = Status::done;
+  return status_;
+}
+
+}  // namespace duplex::rfc6455

@@ -1,0 +1,40 @@
+#pragma once
+// The HTTP/1.1 syntax the opening handshake needs (RFC 9112 §4, §5; RFC 9110
+// §5.6.1 lists): a response status line and header fields, and comma lists.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+namespace duplex::rfc6455 {
+
+/// A parsed response head.
+struct HttpResponseHead {
+  int status = 0;
+  std::string reason;
+  /// Fields in order, names lower-cased, values without surrounding whitespace.
+  std::vector<std::pair<std::string, std::string>> fields;
+
+  /// The value of field `lower_name`, several lines combined with ", "
+  /// (RFC 9110 §5.3); nullopt if absent.
+  std::optional<std::string> field(std::string_view lower_name) const;
+};
+
+/// Parses `head`: the status line and header lines, each ending in CRLF,
+/// without the final empty line. Error: handshake_malformed.
+std::error_code parse_response_head(std::string_view head, HttpResponseHead& out);
+
+/// Splits a comma list into its non-empty elements, trimmed; commas inside
+/// quoted strings do not split.
+std::vector<std::string_view> split_list(std::string_view list);
+
+/// ASCII case-insensitive equality.
+bool iequals(std::string_view a, std::string_view b) noexcept;
+
+/// True if the comma list `list` has an element equal to `token` ignoring case.
+bool has_token(std::string_view list, std::string_view token);
+
+}  // namespace duplex::rfc6455

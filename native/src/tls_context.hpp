@@ -1,0 +1,30 @@
+#pragma once
+// OpenSSL client contexts for wss://: peer verification against the system
+// trust store, an optional extra CA file, an optional client certificate.
+
+#include <boost/asio/ssl/context.hpp>
+#include <memory>
+#include <string>
+
+#include "duplex/options.hpp"
+
+namespace duplex::native {
+
+/// True if `options` need a TLS context of their own (not the shared default one).
+bool needs_own_tls_context(const Options& options);
+
+/// Builds a TLS 1.2+ client context that verifies the peer: system trust store,
+/// plus `options.ca_file`, with the client certificate/key if given.
+/// Throws std::runtime_error naming the file and OpenSSL's reason on failure.
+std::shared_ptr<boost::asio::ssl::context> make_tls_context(const Options& options);
+
+/// Configures one TLS connection to `host`: SNI (not for IP literals, RFC 6066 §3)
+/// and host name or IP verification of the certificate (RFC 6125).
+void prepare_tls_session(SSL* ssl, const std::string& host);
+
+/// A one-line reason for a failed TLS handshake, naming the certificate error
+/// ("certificate has expired", "hostname mismatch", "unable to get local issuer
+/// certificate") when verification is what failed.
+std::string describe_tls_failure(SSL* ssl, const boost::system::error_code& ec);
+
+}  // namespace duplex::native

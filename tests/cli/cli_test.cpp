@@ -1,0 +1,104 @@
+// The `duplex` command-line client used as a person would: through a shell,
+// with standard input piped in, against the npm `ws` echo server.
+
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <string>
+
+#include "support/peers.hpp"
+
+namespace duplex::test {
+namespace {
+
+struct Run {
+  int status = -1;
+  std::string output;  // stdout and stderr together
+};
+
+/// Runs `printf INPUT | duplex ARGS` through /bin/sh.
+Run run_cli(const std::string& input, const std::string& args) {
+  const std::string command =
+      "printf '" + input + "' | '" + std::string(DUPLEX_CLI_PATH) + "' " + args + " 2>&1";
+  Run run;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buffer[4096];
+  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) run.output.append(buffer, n);
+  const int status = ::pclose(pipe);
+  run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+}  // namespace
+
+TEST_CASE("duplex echoes stdin lines through the server and exits 0", "[cli]") {
+  auto peer = start_ws_peer();
+  auto run = run_cli("hello\\nw\\303\\266rld\\n", "-q " + peer.url("/"));
+  CHECK(run.output == "hello\nwörld\n");
+  CHECK(run.status == 0);
+}
+
+TEST_CASE("duplex -v shows readyState changes, the protocol and the close code", "[cli]") {
+  auto peer = start_ws_peer();
+  auto run = run_cli("ping\\n", "-v -p chat --close-code 4000 --close-reason done " + peer.url("/"));
+  CHECK(run.status == 0);
+  CHECK(run.output.find("readyState CONNECTING") != std::string::npos);
+  CHECK(run.output.find("readyState OPEN protocol=\"chat\"") != std::string::npos);
+  CHECK(run.output.find("ping\n") != std::string::npos);
+  CHECK(run.output.find("readyState CLOSED code=4000 reason=\"done\" clean") != std::string::npos);
+}
+
+TEST_CASE("duplex -b -x sends binary and prints it as hex", "[cli]") {
+  auto peer = start_ws_peer();
+  auto run = run_cli("AB\\n", "-q -b -x " + peer.url("/"));
+  CHECK(run.output == "41 42\n");
+  CHECK(run.status == 0);
+}
+
+TEST_CASE("duplex -n closes after N messages", "[cli]") {
+  auto peer = start_ws_peer();
+  auto run = run_cli("one\\ntwo\\nthree\\n", "-q -n 2 --linger 60000 " + peer.url("/"));
+  CHECK(run.output == "one\ntwo\n");
+  CHECK(run.status == 0);
+}
+
+TEST_CASE("duplex reports a server-initiated close", "[cli]") {
+  auto peer = start_ws_peer();
+  auto run = run_cli("", "-v " + peer.url("/close/4002/maintenance"));
+  CHECK(run.output.find("code=4002 reason=\"maintenance\" clean") != std::string::npos);
+  CHECK(run.status == 0);
+}
+
+TEST_CASE("duplex fails with one clear line and a non-zero status", "[cli]") {
+  SECTION("a bad URL") {
+    auto run = run_cli("", "ftp://127.0.0.1/");
+    CHECK(run.status == 2);
+    CHECK(run.output.find("SyntaxError") != std::string::npos);
+  }
+  SECTION("an unknown option") {
+    auto run = run_cli("", "--frobnicate ws://127.0.0.1/");
+    CHECK(run.status == 2);
+    CHECK(run.output.find("unknown option --frobnicate") != std::string::npos);
+  }
+  SECTION("a close code the API refuses") {
+    auto run = run_cli("", "--close-code 1005 ws://127.0.0.1/");
+    CHECK(run.status == 2);
+    CHECK(run.output.find("--close-code") != std::string::npos);
+  }
+  SECTION("a refused connection") {
+    auto run = run_cli("", "-q ws://127.0.0.1:1/");
+    CHECK(run.status == 1);
+    CHECK(run.output.find("duplex: error: cannot connect to 127.0.0.1:1") != std::string::npos);
+  }
+  SECTION("a drop by the server") {
+    auto peer = start_ws_peer();
+    auto run = run_cli("", peer.url("/drop"));
+    CHECK(run.status == 1);
+    CHECK(run.output.find("code=1006") != std::string::npos);
+  }
+}
+
+}  // namespace duplex::test

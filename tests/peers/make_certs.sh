@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Makes the certificates the TLS tests use, with EC P-256 keys:
+#   ca.pem / ca.key          a test CA
+#   server.pem / server.key  localhost (SAN DNS:localhost, IP:127.0.0.1), by the CA
+#   wrong.pem / wrong.key    wrong.example only (SAN DNS:wrong.example), by the CA
+#   self.pem / self.key      localhost, self-signed (not by the CA)
+#   client.pem / client.key  a client certificate (clientAuth), by the CA
+# Usage: make_certs.sh OUTDIR
+set -euo pipefail
+
+if [[ $# -ne 1 ]]; then
+  echo "usage: $0 OUTDIR" >&2
+  exit 2
+fi
+out=$1
+mkdir -p "$out"
+cd "$out"
+
+log=$(mktemp)
+trap 'rm -f "$log" ./*.csr ./*.ext ./*.srl' EXIT
+
+run() {
+  if ! "$@" >"$log" 2>&1; then
+    echo "make_certs.sh: failed: $*" >&2
+    cat "$log" >&2
+    exit 1
+  fi
+}
+
+days=3650
+
+new_key() {
+  run openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1.key"
+}
+
+# sign NAME SUBJECT EXTENSIONS: a leaf certificate NAME.pem signed by the CA.
+sign() {
+  local name=$1 subject=$2 extensions=$3
+  new_key "$name"
+  run openssl req -new -key "$name.key" -subj "$subject" -out "$name.csr"
+  printf '%s\n' "$extensions" >"$name.ext"
+  run openssl x509 -req -in "$name.csr" -CA ca.pem -CAkey ca.key \
+    -CAcreateserial -days "$days" -sha256 -extfile "$name.ext" -out "$name.pem"
+}
+
+new_key ca
+run openssl req -x509 -new -key ca.key -sha256 -days "$days" \
+  -subj "/CN=duplex test CA" \
+  -addext "basicConstraints=critical,CA:TRUE" \
+  -addext "keyUsage=critical,keyCertSign,cRLSign" \
+  -out ca.pem
+
+leaf_server='basicConstraints=CA:FALSE
+keyUsage=critical,digitalSignature
+extendedKeyUsage=serverAuth'
+
+sign server "/CN=localhost" "$leaf_server
+subjectAltName=DNS:localhost,IP:127.0.0.1"
+
+sign wrong "/CN=wrong.example" "$leaf_server
+subjectAltName=DNS:wrong.example"
+
+sign client "/CN=duplex test client" 'basicConstraints=CA:FALSE
+keyUsage=critical,digitalSignature
+extendedKeyUsage=clientAuth'
+
+new_key self
+run openssl req -x509 -new -key self.key -sha256 -days "$days" \
+  -subj "/CN=localhost" \
+  -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+  -addext "basicConstraints=critical,CA:FALSE" \
+  -addext "extendedKeyUsage=serverAuth" \
+  -out self.pem
+
+chmod 600 ./*.key

@@ -1,0 +1,131 @@
+#!/usr/bin/python3
+"""WebSocket test peer built on Debian's python3-websockets (10.x).
+
+Usage:
+  /usr/bin/python3 python_echo_server.py [--tls-cert FILE --tls-key FILE]
+                                         [--max-payload BYTES]
+                                         [--exit-with-stdin]
+
+Listens on 127.0.0.1 on an ephemeral port and prints ``LISTENING <port>`` on
+stdout once ready. With --exit-with-stdin it exits when its stdin, a pipe,
+reaches EOF (the parent died).
+
+Behaviour by request path:
+  /, /echo, anything unknown  echo every message with its type
+  /close/<code>[/<reason>]    close with code and URL-decoded reason on open
+  /drop                       abort the TCP connection on open, no Close frame
+Subprotocols: the first one the client offers out of chat, json, superchat.
+"""
+
+import argparse
+import asyncio
+import os
+import signal
+import ssl
+import sys
+import urllib.parse
+
+import websockets
+
+SERVER_PROTOCOLS = ["chat", "json", "superchat"]
+
+
+def select_subprotocol(client_protocols, server_protocols):
+    for protocol in client_protocols:
+        if protocol in server_protocols:
+            return protocol
+    return None
+
+
+async def echo(ws):
+    async for message in ws:
+        await ws.send(message)
+
+
+async def handler(ws):
+    path = urllib.parse.urlsplit(ws.path).path
+    segments = path.split("/")[1:]
+    try:
+        if segments[0] == "close" and len(segments) >= 2:
+            code = int(segments[1])
+            reason = urllib.parse.unquote("/".join(segments[2:]))
+            await ws.close(code, reason)
+        elif segments[0] == "drop":
+            ws.transport.abort()
+        else:
+            await echo(ws)
+    except websockets.ConnectionClosed:
+        pass
+
+
+def parse_args():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tls-cert")
+    parser.add_argument("--tls-key")
+    parser.add_argument("--max-payload", type=int, default=256 * 1024 * 1024)
+    parser.add_argument("--exit-with-stdin", action="store_true")
+    args = parser.parse_args()
+    if bool(args.tls_cert) != bool(args.tls_key):
+        parser.error("--tls-cert and --tls-key go together")
+    return args
+
+
+def watch_stdin(loop, stop):
+    fd = sys.stdin.fileno()
+
+    def on_readable():
+        try:
+            data = os.read(fd, 4096)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if not data:
+            loop.remove_reader(fd)
+            stop.set()
+
+    os.set_blocking(fd, False)
+    try:
+        loop.add_reader(fd, on_readable)
+    except (OSError, ValueError):
+        # Not a pipe (a file or /dev/null): there is no parent to watch.
+        pass
+
+
+async def main():
+    args = parse_args()
+    ssl_context = None
+    if args.tls_cert:
+        ssl_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ssl_context.load_cert_chain(args.tls_cert, args.tls_key)
+
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    if args.exit_with_stdin:
+        watch_stdin(loop, stop)
+
+    async with websockets.serve(
+        handler,
+        "127.0.0.1",
+        0,
+        ssl=ssl_context,
+        subprotocols=SERVER_PROTOCOLS,
+        select_subprotocol=select_subprotocol,
+        max_size=args.max_payload,
+        max_queue=None,
+        compression=None,
+        ping_interval=None,
+        close_timeout=2,
+    ) as server:
+        port = server.sockets[0].getsockname()[1]
+        sys.stdout.write(f"LISTENING {port}\n")
+        sys.stdout.flush()
+        await stop.wait()
+        for ws in list(server.websockets):
+            ws.transport.abort()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,234 @@
+#!/usr/bin/env node
+// WebSocket test peer built on the npm `ws` package.
+//
+// Usage:
+//   node ws_echo_server.js [--tls-cert FILE --tls-key FILE]
+//                          [--tls-client-ca FILE] [--max-payload BYTES]
+//                          [--exit-with-stdin]
+//
+// Listens on 127.0.0.1 on an ephemeral port and prints `LISTENING <port>` on
+// stdout once ready. With --tls-cert/--tls-key it serves wss:// (https). With
+// --tls-client-ca it also requires a client certificate signed by that CA.
+// With --exit-with-stdin it exits when its stdin, a pipe, reaches EOF (the
+// parent died).
+//
+// Behaviour by request path:
+//   /, /echo, anything unknown  echo every message with its type
+//   /close/<code>[/<reason>]    close with code and URL-decoded reason on open
+//                               (1005: a Close frame without a body; codes ws
+//                               refuses to send are written as a raw frame)
+//   /close-after/<n>/<code>     echo n messages, then close with code
+//   /drop                       destroy the TCP connection on open, no Close
+//   /drop-after/<n>             echo n messages, then destroy the TCP connection
+//   /no-close-reply             complete the handshake, then ignore every
+//                               frame (a Close is never answered) and keep the
+//                               TCP connection open
+//   /headers                    send the request headers as one JSON text
+//                               message, then echo
+// Subprotocols: the first one the client offers out of chat, json, superchat.
+'use strict';
+
+const crypto = require('crypto');
+const fs = require('fs');
+const http = require('http');
+const https = require('https');
+const { WebSocketServer } = require('ws');
+
+const SERVER_PROTOCOLS = ['chat', 'json', 'superchat'];
+const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+
+function parseArgs(argv) {
+  const opts = { maxPayload: 256 * 1024 * 1024, exitWithStdin: false };
+  for (let i = 0; i < argv.length; ++i) {
+    const arg = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) fail(`missing value for ${arg}`);
+      return argv[++i];
+    };
+    switch (arg) {
+      case '--tls-cert': opts.tlsCert = value(); break;
+      case '--tls-key': opts.tlsKey = value(); break;
+      case '--tls-client-ca': opts.tlsClientCa = value(); break;
+      case '--max-payload': opts.maxPayload = Number(value()); break;
+      case '--exit-with-stdin': opts.exitWithStdin = true; break;
+      default: fail(`unknown argument: ${arg}`);
+    }
+  }
+  if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey)) {
+    fail('--tls-cert and --tls-key go together');
+  }
+  if (!Number.isInteger(opts.maxPayload) || opts.maxPayload <= 0) {
+    fail('--max-payload needs a positive integer');
+  }
+  return opts;
+}
+
+function fail(message) {
+  process.stderr.write(`ws_echo_server: ${message}\n`);
+  process.exit(2);
+}
+
+function createHttpServer(opts) {
+  const onRequest = (req, res) => {
+    res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' });
+    res.end('WebSocket upgrade required\n');
+  };
+  if (!opts.tlsCert) return http.createServer(onRequest);
+  const tls = {
+    cert: fs.readFileSync(opts.tlsCert),
+    key: fs.readFileSync(opts.tlsKey),
+  };
+  if (opts.tlsClientCa) {
+    tls.ca = fs.readFileSync(opts.tlsClientCa);
+    tls.requestCert = true;
+    tls.rejectUnauthorized = true;
+  }
+  return https.createServer(tls, onRequest);
+}
+
+function selectProtocol(offered) {
+  for (const protocol of offered) {
+    if (SERVER_PROTOCOLS.includes(protocol)) return protocol;
+  }
+  return false;
+}
+
+// A Close frame written by hand, for codes the ws package refuses to send.
+function rawCloseFrame(code, reason) {
+  const body = Buffer.concat([
+    Buffer.from([(code >> 8) & 0xff, code & 0xff]),
+    Buffer.from(reason, 'utf8'),
+  ]);
+  const header = body.length < 126
+    ? Buffer.from([0x88, body.length])
+    : Buffer.from([0x88, 126, (body.length >> 8) & 0xff, body.length & 0xff]);
+  return Buffer.concat([header, body]);
+}
+
+function closeWith(ws, socket, code, reason) {
+  if (code === 1005) {
+    ws.close();
+    return;
+  }
+  try {
+    ws.close(code, reason);
+  } catch (err) {
+    socket.end(rawCloseFrame(code, reason));
+  }
+}
+
+// Echoes messages; after `limit` messages (if given) runs `then()`.
+function echo(ws, limit, then) {
+  let count = 0;
+  if (limit === 0) {
+    then();
+    return;
+  }
+  ws.on('message', (data, isBinary) => {
+    if (limit !== undefined && count >= limit) return;
+    ++count;
+    const last = limit !== undefined && count === limit;
+    ws.send(data, { binary: isBinary }, last ? () => then() : undefined);
+  });
+}
+
+function parseCount(text) {
+  const n = Number(text);
+  return Number.isInteger(n) && n >= 0 ? n : undefined;
+}
+
+function onConnection(ws, req, socket) {
+  const segments = new URL(req.url, 'http://localhost').pathname.split('/').slice(1);
+  const route = segments[0];
+  ws.on('error', () => {});
+
+  if (route === 'close' && segments.length >= 2) {
+    const reason = segments.length >= 3 ? decodeURIComponent(segments.slice(2).join('/')) : '';
+    closeWith(ws, socket, Number(segments[1]), reason);
+  } else if (route === 'close-after' && segments.length >= 3 && parseCount(segments[1]) !== undefined) {
+    echo(ws, parseCount(segments[1]), () => closeWith(ws, socket, Number(segments[2]), ''));
+  } else if (route === 'drop') {
+    ws.terminate();
+  } else if (route === 'drop-after' && parseCount(segments[1]) !== undefined) {
+    echo(ws, parseCount(segments[1]), () => ws.terminate());
+  } else if (route === 'headers') {
+    ws.send(JSON.stringify(req.headers));
+    echo(ws);
+  } else {
+    echo(ws);
+  }
+}
+
+// Completes the opening handshake by hand and then ignores the connection:
+// whatever arrives (a Close frame included) is read and discarded.
+function acceptAndIgnore(req, socket) {
+  const key = req.headers['sec-websocket-key'];
+  if (!key) {
+    socket.destroy();
+    return;
+  }
+  const accept = crypto.createHash('sha1').update(key + WS_GUID).digest('base64');
+  const lines = [
+    'HTTP/1.1 101 Switching Protocols',
+    'Upgrade: websocket',
+    'Connection: Upgrade',
+    `Sec-WebSocket-Accept: ${accept}`,
+  ];
+  const offered = (req.headers['sec-websocket-protocol'] || '')
+    .split(',').map((s) => s.trim()).filter(Boolean);
+  const protocol = selectProtocol(offered);
+  if (protocol) lines.push(`Sec-WebSocket-Protocol: ${protocol}`);
+  socket.on('error', () => {});
+  socket.on('data', () => {});
+  socket.on('end', () => socket.end());
+  socket.write(lines.join('\r\n') + '\r\n\r\n');
+}
+
+function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const server = createHttpServer(opts);
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: opts.maxPayload,
+    perMessageDeflate: false,
+    clientTracking: true,
+    handleProtocols: (protocols) => selectProtocol([...protocols]),
+  });
+  const rawSockets = new Set();
+
+  server.on('upgrade', (req, socket, head) => {
+    const pathname = new URL(req.url, 'http://localhost').pathname;
+    if (pathname === '/no-close-reply') {
+      rawSockets.add(socket);
+      socket.on('close', () => rawSockets.delete(socket));
+      acceptAndIgnore(req, socket);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req, socket));
+  });
+  server.on('clientError', (err, socket) => socket.destroy());
+
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    for (const ws of wss.clients) ws.terminate();
+    for (const socket of rawSockets) socket.destroy();
+    server.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  if (opts.exitWithStdin && fs.fstatSync(0).isFIFO()) {
+    process.stdin.on('data', () => {});
+    process.stdin.on('end', stop);
+    process.stdin.on('error', stop);
+    process.stdin.resume();
+  }
+
+  server.listen(0, '127.0.0.1', () => {
+    process.stdout.write(`LISTENING ${server.address().port}\n`);
+  });
+}
+
+main();

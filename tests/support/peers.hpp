@@ -1,0 +1,61 @@
+#pragma once
+// Real WebSocket peers for the tests: the npm `ws` server
+// (tests/peers/ws_echo_server.js) and Debian's python3-websockets server
+// (tests/peers/python_echo_server.py), started on 127.0.0.1 on an ephemeral
+// port and stopped by PID when the Peer is destroyed. The paths each server
+// understands (/close/<code>/<reason>, /drop, /no-close-reply, ...) are listed
+// at the top of its script.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "support/peer_process.hpp"
+
+namespace duplex::test {
+
+/// A started peer that is listening.
+struct Peer {
+    PeerProcess process;
+    std::uint16_t port = 0;
+
+    /// "ws://127.0.0.1:<port><path>", or "wss://localhost:<port><path>" when
+    /// tls; a path without a leading '/' gets one.
+    std::string url(std::string_view path = "/") const;
+
+    bool tls = false;
+};
+
+/// Starts the npm `ws` echo server. Throws std::runtime_error if it does not
+/// come up (e.g. tests/peers/node_modules is missing: run tools/setup.sh).
+Peer start_ws_peer();
+
+/// Starts the npm `ws` echo server over TLS with the given PEM files. With a
+/// client_ca it also demands a client certificate signed by that CA.
+Peer start_ws_peer_tls(const std::string& cert, const std::string& key, const std::string& client_ca = {});
+
+/// Starts the python3-websockets echo server (paths /, /close/..., /drop).
+Peer start_python_peer();
+
+/// Starts the python3-websockets echo server over TLS.
+Peer start_python_peer_tls(const std::string& cert, const std::string& key);
+
+/// PEM files made by tests/peers/make_certs.sh (EC P-256).
+struct TestCertificates {
+    std::string dir;
+    std::string ca;           ///< the test CA (ca.pem); key ca.key in dir
+    std::string server_cert;  ///< localhost, SAN DNS:localhost IP:127.0.0.1, by the CA
+    std::string server_key;
+    std::string wrong_cert;   ///< SAN DNS:wrong.example only, by the CA
+    std::string wrong_key;
+    std::string self_cert;    ///< localhost, self-signed, not by the CA
+    std::string self_key;
+    std::string client_cert;  ///< clientAuth, by the CA
+    std::string client_key;
+};
+
+/// Makes the certificates on first use (once per process, into a temporary
+/// directory removed at exit). Throws std::runtime_error if the script fails.
+const TestCertificates& test_certificates();
+
+}  // namespace duplex::test

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Installs what building and testing duplex needs on Debian bookworm:
+# the Debian packages below and the npm packages of tests/peers.
+# Idempotent: when everything is present it only checks and exits.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+peers="$root/tests/peers"
+
+say() { printf 'setup: %s\n' "$*"; }
+die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
+
+packages=(cmake g++ make pkg-config libboost1.81-dev libssl-dev zlib1g-dev
+          catch2 python3-websockets openssl)
+
+# node may come from NodeSource (its nodejs package ships npm); Debian's
+# nodejs and npm are only installed when there is no node at all.
+if ! command -v node >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+elif ! command -v npm >/dev/null 2>&1; then
+  if dpkg-query -W -f='${Version}' nodejs 2>/dev/null | grep -q nodesource; then
+    die "node is NodeSource's but npm is missing; reinstall NodeSource's nodejs package"
+  fi
+  packages+=(npm)
+fi
+
+missing=()
+for pkg in "${packages[@]}"; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+
+if ((${#missing[@]})); then
+  command -v apt-get >/dev/null 2>&1 || die "apt-get not found (Debian bookworm expected); missing: ${missing[*]}"
+  sudo=()
+  if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null 2>&1 || die "not root and no sudo; install as root: ${missing[*]}"
+    sudo=(sudo)
+  fi
+  say "installing Debian packages: ${missing[*]}"
+  "${sudo[@]}" apt-get update -qq || die "apt-get update failed"
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+    || die "apt-get install failed for: ${missing[*]}"
+else
+  say "Debian packages present"
+fi
+
+command -v node >/dev/null 2>&1 || die "node not found after installation"
+command -v npm >/dev/null 2>&1 || die "npm not found after installation"
+/usr/bin/python3 -c 'import websockets' 2>/dev/null \
+  || die "/usr/bin/python3 cannot import websockets (python3-websockets)"
+
+# npm packages of the test peers: reinstall when node_modules is missing or
+# older than the lock file.
+lock="$peers/package-lock.json"
+modules="$peers/node_modules"
+if [[ ! -d "$modules/ws" || ( -f "$lock" && "$lock" -nt "$modules" ) ]]; then
+  if [[ -f "$lock" ]]; then
+    say "npm ci in tests/peers"
+    (cd "$peers" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed in $peers"
+  else
+    say "npm install in tests/peers (no package-lock.json)"
+    (cd "$peers" && npm install --no-audit --no-fund --loglevel=error) || die "npm install failed in $peers"
+  fi
+  touch "$modules"
+else
+  say "tests/peers/node_modules up to date"
+fi
+
+say "ok (node $(node --version), $(cmake --version | head -n1))"
