@@ -25,8 +25,8 @@ void EventTarget::erase(const std::shared_ptr<Entry>& entry) {
 }
 
 bool EventTarget::remove(std::string_view type, ListenerId id) {
-  auto it = std::find_if(entries_.begin(), entries_.end(),
-                         [&](const auto& e) { return e->id == id && e->type == type; });
+  auto it =
+      std::find_if(entries_.begin(), entries_.end(), [&](const auto& e) { return e->id == id && e->type == type; });
   if (it == entries_.end()) return false;
   erase(std::shared_ptr<Entry>(*it));
   return true;

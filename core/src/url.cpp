@@ -72,9 +72,12 @@ std::optional<std::uint64_t> parse_ipv4_number(std::string_view input) {
   std::uint64_t value = 0;
   for (char c : input) {
     int digit = -1;
-    if (radix == 16 && is_hex(c)) digit = hex_value(c);
-    else if (radix == 10 && is_digit(c)) digit = c - '0';
-    else if (radix == 8 && c >= '0' && c <= '7') digit = c - '0';
+    if (radix == 16 && is_hex(c))
+      digit = hex_value(c);
+    else if (radix == 10 && is_digit(c))
+      digit = c - '0';
+    else if (radix == 8 && c >= '0' && c <= '7')
+      digit = c - '0';
     if (digit < 0) return std::nullopt;
     value = value * static_cast<std::uint64_t>(radix) + static_cast<std::uint64_t>(digit);
     if (value > 0xFFFFFFFFull) value = 0x100000000ull;  // saturate: already invalid
@@ -354,8 +357,7 @@ void check_characters(std::string_view input) {
 }
 
 void parse_authority(std::string_view authority, WebSocketUrl& url) {
-  if (authority.find('@') != std::string_view::npos)
-    syntax_error("credentials in the URL are not supported");
+  if (authority.find('@') != std::string_view::npos) syntax_error("credentials in the URL are not supported");
   std::string_view host = authority, port;
   if (!authority.empty() && authority.front() == '[') {
     std::size_t close = authority.find(']');
@@ -389,8 +391,7 @@ WebSocketUrl parse_websocket_url(std::string_view input) {
   WebSocketUrl url;
   url.secure = parse_scheme(input);
   auto is_slash = [](char c) { return c == '/' || c == '\\'; };
-  if (input.size() < 2 || !is_slash(input[0]) || !is_slash(input[1]))
-    syntax_error("URL has no \"//\" authority");
+  if (input.size() < 2 || !is_slash(input[0]) || !is_slash(input[1])) syntax_error("URL has no \"//\" authority");
   input.remove_prefix(2);
 
   const std::size_t authority_end = input.find_first_of("/\\?");

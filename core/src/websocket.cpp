@@ -37,8 +37,7 @@ WebSocket::State& checked(const std::shared_ptr<WebSocket::State>& state) {
 
 }  // namespace
 
-WebSocket::WebSocket(Backend& backend, std::string_view url, std::vector<std::string> protocols,
-                     Options options) {
+WebSocket::WebSocket(Backend& backend, std::string_view url, std::vector<std::string> protocols, Options options) {
   // WHATWG § new WebSocket(url, protocols): "Let urlRecord be the result of
   // getting a URL record given url ..." — parse errors, schemes other than
   // ws/wss/http/https and fragments all throw "SyntaxError".
@@ -47,8 +46,7 @@ WebSocket::WebSocket(Backend& backend, std::string_view url, std::vector<std::st
   // to match the requirements ... throw a "SyntaxError" DOMException."
   validate_protocols(protocols);
   validate_extra_headers(options.headers);
-  if (!is_valid_header_value(options.origin))
-    throw Error("SyntaxError", "Options::origin has CR, LF or NUL in it");
+  if (!is_valid_header_value(options.origin)) throw Error("SyntaxError", "Options::origin has CR, LF or NUL in it");
   backend.check_options(options);
   // "Run this step in parallel: Establish a WebSocket connection given urlRecord, protocols, ..."
   state_ = std::make_shared<State>(backend, std::move(parsed));

@@ -57,9 +57,7 @@ class FakeTransport final : public Transport {
     events_.on_transport_open(std::move(protocol), std::move(extensions));
   }
   void text(std::string payload) { events_.on_transport_message(Message{Message::Kind::text, std::move(payload)}); }
-  void binary(std::string payload) {
-    events_.on_transport_message(Message{Message::Kind::binary, std::move(payload)});
-  }
+  void binary(std::string payload) { events_.on_transport_message(Message{Message::Kind::binary, std::move(payload)}); }
   void flushed(std::size_t bytes) { events_.on_transport_flushed(bytes); }
   void closing() { events_.on_transport_closing(); }
   void closed(bool was_clean, std::uint16_t code, std::string reason = {}) {

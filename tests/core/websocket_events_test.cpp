@@ -126,7 +126,8 @@ TEST_CASE("once listeners run once; remove_event_listener", "[websocket][listene
   FakeBackend backend;
   WebSocket ws = open_socket(backend);
   int once = 0, always = 0;
-  const auto once_id = ws.add_event_listener("message", [&](const Event&) { ++once; }, true);
+  const auto once_id = ws.add_event_listener(
+      "message", [&](const Event&) { ++once; }, true);
   const auto id = ws.add_event_listener("message", [&](const Event&) { ++always; });
   CHECK(once_id != id);
   CHECK(once_id != 0);

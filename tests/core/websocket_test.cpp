@@ -27,7 +27,6 @@ using duplex::test::Recorder;
 using duplex::test::Strings;
 using duplex::test::thrown;
 
-
 TEST_CASE("constructor validates before connecting", "[websocket]") {
   FakeBackend backend;
   CHECK(thrown([&] { WebSocket(backend, "ftp://h/"); }) == "SyntaxError");
