@@ -11,7 +11,9 @@ say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
 
 packages=(cmake g++ make pkg-config libboost1.81-dev libssl-dev zlib1g-dev
-          catch2 python3-websockets openssl)
+          catch2 python3-websockets openssl clang-14 libclang-rt-14-dev
+          emscripten  # the wasm preset (em++ 3.1.6, tests run in node)
+          chromium)  # the browser test (headless, driven by npm playwright-core)
 
 # node may come from NodeSource (its nodejs package ships npm); Debian's
 # nodejs and npm are only installed when there is no node at all.
@@ -54,7 +56,7 @@ command -v npm >/dev/null 2>&1 || die "npm not found after installation"
 # older than the lock file.
 lock="$peers/package-lock.json"
 modules="$peers/node_modules"
-if [[ ! -d "$modules/ws" || ( -f "$lock" && "$lock" -nt "$modules" ) ]]; then
+if [[ ! -d "$modules/ws" || ! -d "$modules/playwright-core" || ( -f "$lock" && "$lock" -nt "$modules" ) ]]; then
   if [[ -f "$lock" ]]; then
     say "npm ci in tests/peers"
     (cd "$peers" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed in $peers"

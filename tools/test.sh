@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
-# Runs every test: installs what is missing (apt, npm), builds the native
-# preset, runs ctest. Exit status is ctest's.
+# Runs every test: installs what is missing (apt, npm), then builds and runs
+# ctest for each preset: native, wasm (em++; core, integration and wasm tests
+# in node), asan (ASan+UBSan, the whole native suite),
+# tsan (the parts that use threads), fuzz (a short run of every libFuzzer
+# target). Stops at the first failing preset.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 tools/setup.sh
-echo "== configure + build (preset native)"
-cmake --preset native
-cmake --build --preset native
-echo "== test (preset native)"
-ctest --preset native
+run_preset() {
+  echo "== configure + build (preset $1)"
+  cmake --preset "$1" >/dev/null
+  cmake --build --preset "$1"
+  echo "== test (preset $1)"
+  ctest --preset "$1"
+}
+
+for preset in native wasm asan tsan fuzz; do
+  run_preset "$preset"
+done

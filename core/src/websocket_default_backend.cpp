@@ -10,4 +10,6 @@ namespace duplex {
 WebSocket::WebSocket(std::string_view url, std::vector<std::string> protocols, Options options)
     : WebSocket(default_backend(), url, std::move(protocols), std::move(options)) {}
 
+Capabilities capabilities() { return default_backend().capabilities(); }
+
 }  // namespace duplex

@@ -41,6 +41,16 @@ void AsioBackend::check_options(const Options&) const {
   // Every option is honoured natively.
 }
 
+Capabilities AsioBackend::capabilities() const {
+  Capabilities c;
+  c.extra_headers = c.origin = c.client_certificates = c.ca_file = true;
+  c.open_timeout = c.close_timeout = c.max_message_size = true;
+  c.permessage_deflate_options = true;
+  c.proxies = false;  // not implemented yet
+  c.ping = false;     // not implemented yet
+  return c;
+}
+
 std::unique_ptr<Transport> AsioBackend::connect(ConnectRequest request, TransportEvents& events) {
   std::shared_ptr<boost::asio::ssl::context> tls;
   std::string tls_error;

@@ -95,6 +95,12 @@ void AsioSession::send_handshake_request() {
   phase_ = Phase::handshaking;
   rfc6455::HandshakeRequest handshake{request_.url.host_header(), request_.url.resource, request_.protocols, {},
                                       request_.options.origin,     request_.options.headers};
+  if (request_.options.permessage_deflate) {
+    rfc6455::DeflateOffer offer;
+    offer.client_no_context_takeover = request_.options.deflate_no_context_takeover;
+    offer.server_no_context_takeover = request_.options.deflate_no_context_takeover;
+    handshake.extensions.push_back(rfc6455::deflate_offer_element(offer));
+  }
   handshake_.emplace(std::move(handshake), rfc6455::RandomSource(openssl_random_bytes));
   with_stream([this](auto& stream) {
     asio::async_write(stream, asio::buffer(handshake_->request_bytes()),
@@ -137,8 +143,10 @@ void AsioSession::on_handshake_bytes(std::span<const std::byte> bytes) {
   if (status == Status::failed) return fail(handshake_->error_detail());
   open_timer_.cancel();
   phase_ = Phase::open;
-  connection_.emplace(rfc6455::ConnectionConfig{request_.options.max_message_size},
-                      rfc6455::RandomSource(openssl_random_bytes));
+  rfc6455::ConnectionConfig config;
+  config.max_message_size = request_.options.max_message_size;
+  config.permessage_deflate = handshake_->permessage_deflate();
+  connection_.emplace(config, rfc6455::RandomSource(openssl_random_bytes));
   report([&](TransportEvents& e) { e.on_transport_open(handshake_->protocol(), handshake_->extensions()); });
   // Frames that arrived in the same read as the handshake's end.
   if (!handshake_->leftover().empty()) connection_->receive(handshake_->leftover());

@@ -85,6 +85,12 @@ class FakeBackend final : public Backend {
     if (!options.ca_file.empty() && refuse_ca_file) throw Error("NotSupportedError", "ca_file");
   }
 
+  Capabilities capabilities() const override {
+    Capabilities c;
+    c.ca_file = !refuse_ca_file;
+    return c;
+  }
+
   std::unique_ptr<Transport> connect(ConnectRequest request, TransportEvents& events) override {
     requests.push_back(request);
     auto transport = std::make_unique<FakeTransport>(events, log, current_);

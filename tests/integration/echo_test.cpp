@@ -146,21 +146,4 @@ TEST_CASE("the server selects one of the offered subprotocols", "[integration][h
   }
 }
 
-TEST_CASE("Origin and extra headers reach the server", "[integration][handshake]") {
-  auto peer = start_ws_peer();
-  Options options;
-  options.origin = "https://app.example";
-  options.headers = {{"Authorization", "Bearer t0ken"}, {"X-Custom", "42"}};
-  WebSocket ws(peer.url("/headers"), {}, options);
-  std::string headers_json;
-  ws.onmessage([&](const MessageEvent& e) {
-    headers_json = e.text();
-    ws.close();
-  });
-  run();
-  CHECK(headers_json.find("\"origin\":\"https://app.example\"") != std::string::npos);
-  CHECK(headers_json.find("\"authorization\":\"Bearer t0ken\"") != std::string::npos);
-  CHECK(headers_json.find("\"x-custom\":\"42\"") != std::string::npos);
-}
-
 }  // namespace duplex::test

@@ -4,11 +4,12 @@
 Usage:
   /usr/bin/python3 python_echo_server.py [--tls-cert FILE --tls-key FILE]
                                          [--max-payload BYTES]
-                                         [--exit-with-stdin]
+                                         [--deflate] [--exit-with-stdin]
 
 Listens on 127.0.0.1 on an ephemeral port and prints ``LISTENING <port>`` on
 stdout once ready. With --exit-with-stdin it exits when its stdin, a pipe,
-reaches EOF (the parent died).
+reaches EOF (the parent died). With --deflate it accepts permessage-deflate
+(RFC 7692, the library's default); without it the extension is refused.
 
 Behaviour by request path:
   /, /echo, anything unknown  echo every message with its type
@@ -64,6 +65,7 @@ def parse_args():
     parser.add_argument("--tls-key")
     parser.add_argument("--max-payload", type=int, default=256 * 1024 * 1024)
     parser.add_argument("--exit-with-stdin", action="store_true")
+    parser.add_argument("--deflate", action="store_true")
     args = parser.parse_args()
     if bool(args.tls_cert) != bool(args.tls_key):
         parser.error("--tls-cert and --tls-key go together")
@@ -115,7 +117,7 @@ async def main():
         select_subprotocol=select_subprotocol,
         max_size=args.max_payload,
         max_queue=None,
-        compression=None,
+        compression="deflate" if args.deflate else None,
         ping_interval=None,
         close_timeout=2,
     ) as server:

@@ -4,11 +4,13 @@
 // Usage:
 //   node ws_echo_server.js [--tls-cert FILE --tls-key FILE]
 //                          [--tls-client-ca FILE] [--max-payload BYTES]
-//                          [--exit-with-stdin]
+//                          [--deflate] [--exit-with-stdin]
 //
 // Listens on 127.0.0.1 on an ephemeral port and prints `LISTENING <port>` on
 // stdout once ready. With --tls-cert/--tls-key it serves wss:// (https). With
 // --tls-client-ca it also requires a client certificate signed by that CA.
+// With --deflate it accepts permessage-deflate (RFC 7692) and compresses
+// every message it sends (threshold 0); without it the extension is refused.
 // With --exit-with-stdin it exits when its stdin, a pipe, reaches EOF (the
 // parent died).
 //
@@ -38,7 +40,7 @@ const SERVER_PROTOCOLS = ['chat', 'json', 'superchat'];
 const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
 function parseArgs(argv) {
-  const opts = { maxPayload: 256 * 1024 * 1024, exitWithStdin: false };
+  const opts = { maxPayload: 256 * 1024 * 1024, exitWithStdin: false, deflate: false };
   for (let i = 0; i < argv.length; ++i) {
     const arg = argv[i];
     const value = () => {
@@ -51,6 +53,7 @@ function parseArgs(argv) {
       case '--tls-client-ca': opts.tlsClientCa = value(); break;
       case '--max-payload': opts.maxPayload = Number(value()); break;
       case '--exit-with-stdin': opts.exitWithStdin = true; break;
+      case '--deflate': opts.deflate = true; break;
       default: fail(`unknown argument: ${arg}`);
     }
   }
@@ -190,7 +193,7 @@ function main() {
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: opts.maxPayload,
-    perMessageDeflate: false,
+    perMessageDeflate: opts.deflate ? { threshold: 0 } : false,
     clientTracking: true,
     handleProtocols: (protocols) => selectProtocol([...protocols]),
   });

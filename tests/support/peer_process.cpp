@@ -241,6 +241,36 @@ std::uint16_t PeerProcess::wait_for_port(std::chrono::milliseconds timeout) {
     }
 }
 
+std::optional<std::string> PeerProcess::read_line(std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        if (const auto eol = pending_.find('\n'); eol != std::string::npos) {
+            std::string line = pending_.substr(0, eol);
+            pending_.erase(0, eol + 1);
+            if (!line.empty() && line.back() == '\r') line.pop_back();
+            return line;
+        }
+        if (stdout_fd_ < 0) return std::nullopt;
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) return std::nullopt;
+        pollfd pfd{stdout_fd_, POLLIN, 0};
+        const int ready = ::poll(&pfd, 1, static_cast<int>(left.count()));
+        if (ready < 0) {
+            if (errno == EINTR) continue;
+            throw system_error("poll", errno);
+        }
+        if (ready == 0) continue;
+        char buffer[4096];
+        const ssize_t n = ::read(stdout_fd_, buffer, sizeof buffer);
+        if (n < 0) {
+            if (errno == EINTR || errno == EAGAIN) continue;
+            throw system_error("read from " + command_line(), errno);
+        }
+        if (n == 0) return std::nullopt;  // EOF: no further line will come
+        pending_.append(buffer, static_cast<std::size_t>(n));
+    }
+}
+
 void PeerProcess::stop() noexcept {
     if (pid_ > 0) {
         int status = 0;

@@ -36,6 +36,11 @@ public:
     /// status) if the child closes stdout or exits first, or on timeout.
     std::uint16_t wait_for_port(std::chrono::milliseconds timeout = std::chrono::seconds(15));
 
+    /// Returns the child's next stdout line (after those wait_for_port()
+    /// consumed) without its line end, or nullopt if none is complete within
+    /// `timeout` or the child has closed stdout.
+    std::optional<std::string> read_line(std::chrono::milliseconds timeout);
+
     /// The child's PID, or -1 once stopped (or moved from).
     pid_t pid() const noexcept { return pid_; }
 

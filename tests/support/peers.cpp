@@ -7,6 +7,10 @@
 
 #include "support/test_paths.hpp"
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 namespace duplex::test {
 namespace {
 
@@ -77,10 +81,55 @@ Peer start_ws_peer_tls(const std::string& cert, const std::string& key, const st
 
 Peer start_python_peer() { return start(python_command(), false); }
 
+Peer start_ws_peer_deflate() {
+    auto argv = ws_command();
+    argv.push_back("--deflate");
+    return start(std::move(argv), false);
+}
+
+Peer start_python_peer_deflate() {
+    auto argv = python_command();
+    argv.push_back("--deflate");
+    return start(std::move(argv), false);
+}
+
+std::uint16_t refused_port() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) throw std::runtime_error("socket() failed");
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+                    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;
+    ::close(fd);  // nothing listens there any more
+    if (!ok) throw std::runtime_error("cannot bind a port on 127.0.0.1");
+    return ntohs(address.sin_port);
+}
+
+SilentListener::SilentListener() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || ::listen(fd_, 8) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+        if (fd_ >= 0) ::close(fd_);
+        throw std::runtime_error("cannot listen on 127.0.0.1");
+    }
+    port_ = ntohs(address.sin_port);
+}
+
+SilentListener::~SilentListener() { ::close(fd_); }
+
 Peer start_python_peer_tls(const std::string& cert, const std::string& key) {
     auto argv = python_command();
     argv.insert(argv.end(), {"--tls-cert", cert, "--tls-key", key});
     return start(std::move(argv), true);
+}
+
+Peer start_hostile_peer() {
+    return start({python_binary(), peers_dir() + "/hostile_server.py", "--exit-with-stdin"}, false);
 }
 
 const TestCertificates& test_certificates() {

@@ -14,9 +14,13 @@
 
 namespace duplex::test {
 
-/// A started peer that is listening.
+/// A started peer that is listening. In WebAssembly builds the peers are
+/// started (and stopped) by the node launcher tests/wasm/run_with_peers.js,
+/// which passes their ports in; a Peer then owns no process.
 struct Peer {
+#ifndef __EMSCRIPTEN__
     PeerProcess process;
+#endif
     std::uint16_t port = 0;
 
     /// "ws://127.0.0.1:<port><path>", or "wss://localhost:<port><path>" when
@@ -37,8 +41,40 @@ Peer start_ws_peer_tls(const std::string& cert, const std::string& key, const st
 /// Starts the python3-websockets echo server (paths /, /close/..., /drop).
 Peer start_python_peer();
 
+/// The npm `ws` and python3-websockets echo servers with permessage-deflate
+/// (RFC 7692) enabled (--deflate); the plain ones above run without it.
+/// Native only.
+Peer start_ws_peer_deflate();
+Peer start_python_peer_deflate();
+
+/// A TCP port on 127.0.0.1 where nothing listens (a connection is refused).
+/// Native: bound and released here; WebAssembly: picked by the launcher.
+std::uint16_t refused_port();
+
+/// A TCP listener on 127.0.0.1 that completes TCP handshakes (the kernel does)
+/// but never answers. Native: a socket this object owns; WebAssembly: one the
+/// launcher owns for the whole run.
+class SilentListener {
+public:
+    SilentListener();
+    ~SilentListener();
+    SilentListener(const SilentListener&) = delete;
+    SilentListener& operator=(const SilentListener&) = delete;
+    std::uint16_t port() const noexcept { return port_; }
+
+private:
+    [[maybe_unused]] int fd_ = -1;  // native only
+    std::uint16_t port_ = 0;
+};
+
 /// Starts the python3-websockets echo server over TLS.
 Peer start_python_peer_tls(const std::string& cert, const std::string& key);
+
+/// Starts tests/peers/hostile_server.py, a raw-TCP server that misbehaves as
+/// the request path says (its scenarios are listed in the script) and reports
+/// what the client sent as lines on its stdout, tagged with the request's
+/// `?id=` (read them with `process.read_line`).
+Peer start_hostile_peer();
 
 /// PEM files made by tests/peers/make_certs.sh (EC P-256).
 struct TestCertificates {

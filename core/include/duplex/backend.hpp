@@ -8,6 +8,24 @@
 
 namespace duplex {
 
+/// Which `Options` (and features beyond the WHATWG API) a backend honours. A
+/// backend's `check_options` throws `Error("NotSupportedError")` for an option
+/// set away from its default whose flag here is false. The README's table
+/// "Native and web: what each backend honours" lists both backends.
+struct Capabilities {
+  bool extra_headers = false;        ///< Options::headers reach the server
+  bool origin = false;               ///< Options::origin is sent as the Origin header
+  bool client_certificates = false;  ///< Options::client_certificate_file / client_key_file
+  bool ca_file = false;              ///< Options::ca_file is trusted for wss://
+  bool open_timeout = false;         ///< Options::open_timeout fails a slow opening handshake
+  bool close_timeout = false;        ///< Options::close_timeout ends an unanswered close
+  bool max_message_size = false;     ///< Options::max_message_size refuses bigger messages
+  bool permessage_deflate_options = false;  ///< Options::permessage_deflate / deflate_no_context_takeover
+                                           ///< can be changed (browsers always offer deflate their way)
+  bool proxies = false;              ///< HTTP CONNECT / SOCKS proxies
+  bool ping = false;                 ///< application-initiated Ping frames
+};
+
 /// An event loop plus a transport factory. Native: `duplex::native::AsioBackend`
 /// over an `asio::io_context`; WebAssembly: the host's event loop and WebSocket.
 class Backend {
@@ -18,6 +36,8 @@ class Backend {
   /// Throws `duplex::Error("NotSupportedError")` for an option this backend
   /// cannot honour; called before `connect`.
   virtual void check_options(const Options& options) const = 0;
+  /// What this backend honours (see Capabilities).
+  virtual Capabilities capabilities() const = 0;
   /// Start opening a connection; facts are reported to `events`, which must
   /// outlive the returned transport.
   virtual std::unique_ptr<Transport> connect(ConnectRequest request, TransportEvents& events) = 0;
@@ -27,9 +47,15 @@ class Backend {
 /// wasm: the host's loop). Defined by the backend library, not by core/.
 Backend& default_backend();
 
+/// What the default backend honours: `default_backend().capabilities()`.
+Capabilities capabilities();
+
 /// Run the default backend's loop until no socket remains open or closing.
-/// Native: runs the default io_context on the calling thread. WebAssembly:
-/// returns at once; the host's loop runs the sockets.
+/// Native: runs the default io_context on the calling thread. WebAssembly: the
+/// host's loop runs the sockets; in a program linked with `-sASYNCIFY`, run()
+/// yields to the host (emscripten_sleep) until no socket of the default backend
+/// is connecting, open or closing and no event is left to deliver; without
+/// ASYNCIFY it returns at once and events arrive after `main` has returned.
 void run();
 
 }  // namespace duplex

@@ -33,6 +33,14 @@ struct Options {
   /// Largest message accepted; a bigger one fails the connection with close code
   /// 1009 (RFC 6455 §7.4.1 "Message Too Big").
   std::size_t max_message_size = 64u * 1024u * 1024u;
+  /// Offer permessage-deflate (RFC 7692), as browsers do. The server decides;
+  /// `extensions()` then says whether it accepted.
+  bool permessage_deflate = true;
+  /// With permessage-deflate, ask both sides to compress each message on its
+  /// own ("no context takeover", RFC 7692 §7.1.1): no compression state is kept
+  /// between messages, which saves memory per connection (up to ~300 KiB) at
+  /// the cost of compressing similar messages less well.
+  bool deflate_no_context_takeover = false;
 };
 
 }  // namespace duplex

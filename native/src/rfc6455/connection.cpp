@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "close_payload.hpp"
+#include "deflate_codec.hpp"
 #include "duplex/rfc6455/error.hpp"
 #include "duplex/utf8.hpp"
 #include "frame_header.hpp"
@@ -24,6 +25,13 @@ constexpr std::size_t max_control_payload = 125;
 // §5.5.1: the reason follows a 2-byte code inside those 125 bytes.
 constexpr std::size_t max_close_reason = max_control_payload - 2;
 
+// RSV1 as FrameHeader::rsv holds it; RFC 7692 §6 names it "Per-Message Compressed".
+constexpr std::uint8_t rsv1 = 0x4;
+
+// Larger messages go out uncompressed: zlib counts input in 32-bit units, and
+// compressing gigabytes in one call would stall the caller for seconds.
+constexpr std::size_t max_compressed_message = std::size_t{1} << 30;
+
 std::string_view as_chars(std::span<const std::byte> bytes) noexcept {
   return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
 }
@@ -35,14 +43,20 @@ struct Connection::Impl {
   FrameHeader frame;             // the frame whose payload is arriving
   bool in_frame = false;         // header parsed, payload pending
   std::uint64_t remaining = 0;   // payload bytes of `frame` still to come
-  // RSV bits a negotiated extension gives meaning to (data frames only);
-  // none are negotiated yet. §5.2: "If a nonzero value is received and none
-  // of the negotiated extensions defines the meaning of such a nonzero value,
-  // the receiving endpoint MUST _Fail the WebSocket Connection_."
+  // RSV bits a negotiated extension gives meaning to (on the first frame of a
+  // data message only): RSV1 with permessage-deflate. §5.2: "If a nonzero
+  // value is received and none of the negotiated extensions defines the
+  // meaning of such a nonzero value, the receiving endpoint MUST _Fail the
+  // WebSocket Connection_."
   std::uint8_t allowed_rsv = 0;
+  // permessage-deflate (RFC 7692), present when negotiated; each allocates its
+  // zlib stream on first use.
+  std::optional<MessageDeflater> deflater;
+  std::optional<MessageInflater> inflater;
 
   bool in_message = false;       // a data message has started and not ended
   Message::Kind kind = Message::Kind::text;
+  bool compressed = false;       // RSV1 was set on its first frame
   std::string message;           // its payload so far
   Utf8Validator utf8;            // over `message`, for text
   std::string control;           // payload of the control frame arriving
@@ -54,7 +68,13 @@ struct Connection::Impl {
 void Connection::destroy(Impl* impl) noexcept { delete impl; }
 
 Connection::Connection(ConnectionConfig config, RandomSource random)
-    : config_(config), random_(std::move(random)), impl_(new Impl, &Connection::destroy) {}
+    : config_(config), random_(std::move(random)), impl_(new Impl, &Connection::destroy) {
+  if (const auto& deflate = config_.permessage_deflate) {
+    impl_->allowed_rsv = rsv1;
+    impl_->deflater.emplace(deflate->client_max_window_bits, deflate->client_no_context_takeover);
+    impl_->inflater.emplace(deflate->server_max_window_bits, deflate->server_no_context_takeover);
+  }
+}
 
 std::optional<Event> Connection::next_event() {
   if (events_.empty()) return std::nullopt;
@@ -90,7 +110,11 @@ void Connection::on_frame_header() {
   Impl& d = *impl_;
   const FrameHeader& f = d.frame;
   const bool control = is_control(f.op);
-  const std::uint8_t allowed_rsv = control ? 0 : d.allowed_rsv;
+  // RFC 7692 §6: "An endpoint MUST NOT set the "Per-Message Compressed" bit of
+  // control frames and non-first fragments of a data message. An endpoint
+  // receiving such a frame MUST _Fail the WebSocket Connection_."
+  const bool first_of_message = !control && f.op != opcode::continuation;
+  const std::uint8_t allowed_rsv = first_of_message ? d.allowed_rsv : 0;
   if ((f.rsv & ~allowed_rsv) != 0) return fail(error::reserved_bits, "");
   // §5.2: "If an unknown opcode is received, the receiving endpoint MUST _Fail the WebSocket Connection_."
   if (!is_known(f.op)) return fail(error::reserved_opcode, "opcode " + std::to_string(static_cast<int>(f.op)));
@@ -110,10 +134,13 @@ void Connection::on_frame_header() {
     if (d.in_message) return fail(error::expected_continuation, "");
     d.in_message = true;
     d.kind = f.op == opcode::text ? Message::Kind::text : Message::Kind::binary;
+    d.compressed = (f.rsv & rsv1) != 0;
     d.message.clear();
     d.utf8.reset();
   }
-  if (!control) {
+  // A compressed payload is not buffered: the limit applies to what it
+  // inflates to, checked as it is inflated.
+  if (!control && !d.compressed) {
     // Checked before any payload is buffered: the whole message would be too big.
     if (f.payload_length > config_.max_message_size - d.message.size())
       return fail(error::message_too_big, "message larger than " + std::to_string(config_.max_message_size) + " bytes");
@@ -131,6 +158,10 @@ void Connection::on_payload(std::span<const std::byte> chunk) {
     d.control.append(as_chars(chunk));
     return;
   }
+  if (d.compressed) {
+    const std::size_t old_size = d.message.size();
+    return on_inflated(d.inflater->inflate(chunk, d.message, config_.max_message_size), old_size);
+  }
   d.message.append(as_chars(chunk));
   // §8.1: "When an endpoint is to interpret a byte stream as UTF-8 but finds
   // that the byte stream is not, in fact, a valid UTF-8 stream, that endpoint
@@ -143,6 +174,11 @@ void Connection::on_frame_end() {
   d.in_frame = false;
   if (is_control(d.frame.op)) return on_control_frame();
   if (!d.frame.fin) return;
+  if (d.compressed) {
+    const std::size_t old_size = d.message.size();
+    on_inflated(d.inflater->finish(d.message, config_.max_message_size), old_size);
+    if (state_ == State::failed) return;
+  }
   if (d.kind == Message::Kind::text && !d.utf8.complete()) return fail(error::invalid_utf8, "text message ends inside a code point");
   d.in_message = false;
   Message message{d.kind, std::move(d.message)};
@@ -150,6 +186,18 @@ void Connection::on_frame_end() {
   // After our Close frame the application no longer takes messages
   // (WHATWG WebSockets: a message received when not OPEN is dropped).
   if (state_ == State::open) events_.emplace_back(event::MessageReceived{std::move(message)});
+}
+
+// RFC 7692 §6.2: the payload of a compressed message is decompressed, then
+// handled as RFC 6455 handles a payload: text is checked as UTF-8 (§8.1) as it
+// is inflated, and the size limit applies to the inflated size.
+void Connection::on_inflated(std::error_code ec, std::size_t old_size) {
+  Impl& d = *impl_;
+  if (ec == error::message_too_big)
+    return fail(ec, "message inflates to more than " + std::to_string(config_.max_message_size) + " bytes");
+  if (ec) return fail(ec, "");
+  const auto added = std::as_bytes(std::span(d.message)).subspan(old_size);
+  if (d.kind == Message::Kind::text && !d.utf8.feed(added)) fail(error::invalid_utf8, "");
 }
 
 void Connection::on_control_frame() {
@@ -205,7 +253,22 @@ void Connection::send(Message message) {
   if (state_ != State::open) return;
   const auto op = message.kind == Message::Kind::text ? opcode::text : opcode::binary;
   const std::size_t size = message.payload.size();
-  queue_frame(static_cast<std::uint8_t>(op), std::move(message.payload), size);
+  std::uint8_t rsv = 0;
+  Impl& d = *impl_;
+  if (d.deflater && size >= config_.deflate_min_size && size <= max_compressed_message) {
+    std::string compressed = d.deflater->compress(message.payload);
+    // RFC 7692 §6: "On a WebSocket connection where a PMCE is in use, this bit
+    // indicates whether a message is compressed or not": the choice is made
+    // per message. In "no context takeover" mode our compressor has already
+    // forgotten this message, so one that compression does not shrink may go
+    // out as it is; otherwise the peer's window must see what ours saw.
+    const bool keep_plain = config_.permessage_deflate->client_no_context_takeover && compressed.size() >= size;
+    if (!keep_plain) {
+      message.payload = std::move(compressed);
+      rsv = rsv1;  // §6: "RSV1 is set for compressed messages"
+    }
+  }
+  queue_frame(static_cast<std::uint8_t>(op), std::move(message.payload), size, rsv);
 }
 
 void Connection::ping(std::string payload) {
@@ -221,9 +284,10 @@ void Connection::close(std::optional<std::uint16_t> code, std::string_view reaso
   state_ = State::closing_sent;
 }
 
-void Connection::queue_frame(std::uint8_t op, std::string payload, std::size_t app_bytes) {
+void Connection::queue_frame(std::uint8_t op, std::string payload, std::size_t app_bytes, std::uint8_t rsv) {
   FrameHeader header;
   header.op = static_cast<opcode>(op);
+  header.rsv = rsv;
   header.masked = true;  // §5.1: "a client MUST mask all frames that it sends to the server"
   header.payload_length = payload.size();
   // §5.3: "The masking key is a 32-bit value chosen at random by the client ...

@@ -21,6 +21,8 @@ class engine_category final : public std::error_category {
       case error::handshake_unrequested_protocol: return "server selected a subprotocol not offered";
       case error::handshake_unrequested_extension: return "server selected an extension not offered";
       case error::handshake_eof: return "connection closed during the opening handshake";
+      case error::handshake_bad_extension_params: return "server accepted permessage-deflate with bad parameters";
+      case error::handshake_duplicate_extension: return "server accepted permessage-deflate more than once";
       case error::masked_frame: return "server sent a masked frame";
       case error::reserved_bits: return "reserved bits set without a negotiated extension";
       case error::reserved_opcode: return "reserved opcode";
@@ -34,6 +36,7 @@ class engine_category final : public std::error_category {
       case error::bad_close_code: return "close frame with a code not allowed on the wire";
       case error::invalid_utf8: return "text message is not valid UTF-8";
       case error::invalid_close_reason: return "close reason is not valid UTF-8";
+      case error::invalid_compressed_data: return "compressed message is not valid DEFLATE data";
       case error::message_too_big: return "message exceeds the size limit";
       case error::unexpected_eof: return "connection closed without a closing handshake";
     }
@@ -66,6 +69,12 @@ std::uint16_t close_code_for(std::error_code ec) noexcept {
     case error::invalid_utf8:
     case error::invalid_close_reason:
       return 1007;  // §7.4.1: "data within a message that was not consistent with the type"
+    case error::invalid_compressed_data:
+      // RFC 7692 names no code for undecodable data. The frames were well
+      // formed; their payload is not what its RSV1 bit says it is, which is
+      // what 1007 describes ("data within a message that was not consistent
+      // with the type of the message"). npm ws sends 1007 here too.
+      return 1007;
     case error::message_too_big:
       return 1009;  // §7.4.1: "a message that is too big for it to process"
     default:

@@ -100,6 +100,22 @@ bool was_offered(const std::vector<std::string>& offers, std::string_view name) 
 
 }  // namespace
 
+// The union of the permessage-deflate offers in the request: a parameter
+// counts as offered if any of them carries it.
+DeflateOffer ClientHandshake::offered_deflate() const {
+  DeflateOffer all{false, false, false};
+  for (const auto& offer : request_.extensions) {
+    for (std::string_view element : split_list(offer)) {
+      const auto parsed = parse_deflate_offer(element);
+      if (!parsed) continue;
+      all.client_max_window_bits |= parsed->client_max_window_bits;
+      all.client_no_context_takeover |= parsed->client_no_context_takeover;
+      all.server_no_context_takeover |= parsed->server_no_context_takeover;
+    }
+  }
+  return all;
+}
+
 std::string compute_accept(std::string_view key) {
   std::string input(key);
   input.append(accept_guid);
@@ -124,6 +140,7 @@ std::span<const std::byte> ClientHandshake::leftover() const noexcept {
 ClientHandshake::Status ClientHandshake::fail(std::error_code ec, std::string detail) {
   error_ = ec;
   error_detail_ = std::move(detail);
+  deflate_.reset();
   status_ = Status::failed;
   return status_;
 }
@@ -176,13 +193,7 @@ ClientHandshake::Status ClientHandshake::validate() {
   // field and this header field indicates the use of an extension that was not
   // present in the client's handshake ... the client MUST _Fail ..._"
   const auto extensions = head.field("sec-websocket-extensions");
-  if (extensions) {
-    for (std::string_view item : split_list(*extensions)) {
-      const auto name = extension_name(item);
-      if (!was_offered(request_.extensions, name)) return fail(error::handshake_unrequested_extension, "server selected extension " + std::string(name));
-    }
-    extensions_ = *extensions;
-  }
+  if (extensions && validate_extensions(*extensions) == Status::failed) return status_;
   // §4.1 (6): "If the response includes a |Sec-WebSocket-Protocol| header field
   // and this header field indicates the use of a subprotocol that was not
   // present in the client's handshake ... the client MUST _Fail ..._"
@@ -193,6 +204,28 @@ ClientHandshake::Status ClientHandshake::validate() {
     protocol_ = *protocol;
   }
   status_ = Status::done;
+  return status_;
+}
+
+ClientHandshake::Status ClientHandshake::validate_extensions(const std::string& header) {
+  for (std::string_view item : split_list(header)) {
+    const auto name = extension_name(item);
+    if (!was_offered(request_.extensions, name))
+      return fail(error::handshake_unrequested_extension, "server selected extension " + std::string(name));
+    if (!iequals(name, permessage_deflate_token)) continue;
+    // RFC 7692 §5: "A server MUST NOT accept a PMCE extension negotiation
+    // offer together with another extension if the PMCE will conflict with the
+    // extension on their use of the RSV1 bit. A client that received a
+    // response accepting a PMCE extension negotiation offer together with such
+    // an extension MUST _Fail the WebSocket Connection_." Two permessage-deflate
+    // elements would both claim RSV1.
+    if (deflate_) return fail(error::handshake_duplicate_extension, "server accepted permessage-deflate twice");
+    DeflateParams params;
+    std::string detail;
+    if (auto ec = parse_deflate_response(item, offered_deflate(), params, detail)) return fail(ec, std::move(detail));
+    deflate_ = params;
+  }
+  extensions_ = header;
   return status_;
 }
 

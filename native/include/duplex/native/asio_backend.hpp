@@ -30,6 +30,7 @@ class AsioBackend final : public Backend {
 
   void post(std::function<void()> task) override;
   void check_options(const Options& options) const override;
+  Capabilities capabilities() const override;
   std::unique_ptr<Transport> connect(ConnectRequest request, TransportEvents& events) override;
 
  private:

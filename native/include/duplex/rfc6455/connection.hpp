@@ -14,6 +14,7 @@
 #include <system_error>
 #include <variant>
 
+#include "duplex/rfc6455/permessage_deflate.hpp"
 #include "duplex/rfc6455/random_source.hpp"
 #include "duplex/transport.hpp"  // duplex::Message
 
@@ -22,6 +23,12 @@ namespace duplex::rfc6455 {
 struct ConnectionConfig {
   /// Largest message accepted (sum of its fragments); above → close 1009.
   std::size_t max_message_size = 64u * 1024u * 1024u;
+  /// permessage-deflate as negotiated by the handshake (RFC 7692); nullopt:
+  /// no compression, and RSV1 on a frame fails the connection (1002).
+  std::optional<DeflateParams> permessage_deflate;
+  /// With permessage-deflate, outgoing messages shorter than this go out
+  /// uncompressed (RFC 7692 §6: compression is chosen per message).
+  std::size_t deflate_min_size = 64;
 };
 
 /// A frame ready to write: header, then the (already masked) payload. Write
@@ -76,7 +83,8 @@ class Connection {
   /// Next event, if any, in the order they happened.
   std::optional<Event> next_event();
 
-  /// Queue a data message (masked with a fresh key, §5.3). Ignored unless open.
+  /// Queue a data message (masked with a fresh key, §5.3), compressed first if
+  /// permessage-deflate is in use (RFC 7692 §6). Ignored unless open.
   void send(Message message);
   /// Queue a Ping (payload ≤ 125 bytes, §5.5). Ignored unless open.
   /// Throws std::invalid_argument if the payload is longer.
@@ -97,10 +105,11 @@ class Connection {
   struct Impl;
   static void destroy(Impl* impl) noexcept;
   void fail(std::error_code ec, std::string detail);
-  void queue_frame(std::uint8_t opcode, std::string payload, std::size_t app_bytes);
+  void queue_frame(std::uint8_t opcode, std::string payload, std::size_t app_bytes, std::uint8_t rsv = 0);
   void on_frame_header();
   void on_payload(std::span<const std::byte> chunk);
   void on_frame_end();
+  void on_inflated(std::error_code ec, std::size_t old_size);
   void on_control_frame();
   void on_close_frame();
 

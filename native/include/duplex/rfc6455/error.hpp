@@ -19,6 +19,8 @@ enum class error {
   handshake_unrequested_protocol,   ///< a subprotocol the client did not offer
   handshake_unrequested_extension,  ///< an extension the client did not offer
   handshake_eof,                 ///< the peer closed before the handshake ended
+  handshake_bad_extension_params,   ///< RFC 7692 §7.1: permessage-deflate response parameters refused
+  handshake_duplicate_extension,    ///< RFC 7692 §5: permessage-deflate accepted more than once
   // framing (RFC 6455 §5): close 1002
   masked_frame,                  ///< §5.1: a server MUST NOT mask frames
   reserved_bits,                 ///< §5.2: RSV1–3 nonzero without an extension
@@ -34,6 +36,7 @@ enum class error {
   // payload (RFC 6455 §8.1): close 1007
   invalid_utf8,                  ///< text message not UTF-8
   invalid_close_reason,          ///< close reason not UTF-8
+  invalid_compressed_data,       ///< RFC 7692 §7.2.2: a compressed message is not valid DEFLATE data
   // size: close 1009
   message_too_big,               ///< message exceeds the configured limit
   // transport-level

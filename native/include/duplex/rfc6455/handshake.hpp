@@ -3,6 +3,7 @@
 // parse and validate the response. Sans-IO: bytes in, verdict out.
 
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -10,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "duplex/rfc6455/permessage_deflate.hpp"
 #include "duplex/rfc6455/random_source.hpp"
 
 namespace duplex::rfc6455 {
@@ -55,11 +57,16 @@ class ClientHandshake {
   /// Selected subprotocol ("" if none) and accepted extensions (the header value, "" if none).
   const std::string& protocol() const noexcept { return protocol_; }
   const std::string& extensions() const noexcept { return extensions_; }
+  /// The permessage-deflate parameters agreed on (RFC 7692 §7.1) if the server
+  /// accepted a permessage-deflate element of `request.extensions`, else nullopt.
+  const std::optional<DeflateParams>& permessage_deflate() const noexcept { return deflate_; }
   std::span<const std::byte> leftover() const noexcept;
 
  private:
   Status fail(std::error_code ec, std::string detail);
   Status validate();
+  Status validate_extensions(const std::string& header);
+  DeflateOffer offered_deflate() const;
 
   HandshakeRequest request_;
   std::string key_;
@@ -72,6 +79,7 @@ class ClientHandshake {
   int status_code_ = 0;
   std::string protocol_;
   std::string extensions_;
+  std::optional<DeflateParams> deflate_;
 };
 
 }  // namespace duplex::rfc6455

@@ -19,7 +19,7 @@ Recorder open_and_close(const std::string& url, const Options& options) {
 
 }  // namespace
 
-TEST_CASE("wss:// opens when the server's CA is trusted", "[integration][tls]") {
+TEST_CASE("wss:// opens when the server's CA is trusted", "[native][tls]") {
   const auto& certs = test_certificates();
   auto peer = start_ws_peer_tls(certs.server_cert, certs.server_key);
   Options options;
@@ -32,7 +32,7 @@ TEST_CASE("wss:// opens when the server's CA is trusted", "[integration][tls]") 
   CHECK(result.close->was_clean());
 }
 
-TEST_CASE("wss:// fails when the certificate names another host", "[integration][tls]") {
+TEST_CASE("wss:// fails when the certificate names another host", "[native][tls]") {
   const auto& certs = test_certificates();
   auto peer = start_ws_peer_tls(certs.wrong_cert, certs.wrong_key);
   Options options;
@@ -44,7 +44,7 @@ TEST_CASE("wss:// fails when the certificate names another host", "[integration]
   CHECK(result.close->code() == 1006);
 }
 
-TEST_CASE("wss:// fails against an untrusted self-signed certificate", "[integration][tls]") {
+TEST_CASE("wss:// fails against an untrusted self-signed certificate", "[native][tls]") {
   const auto& certs = test_certificates();
   auto peer = start_ws_peer_tls(certs.self_cert, certs.self_key);
   SECTION("with the system trust store only") {
@@ -61,7 +61,7 @@ TEST_CASE("wss:// fails against an untrusted self-signed certificate", "[integra
   }
 }
 
-TEST_CASE("a CA file that cannot be read is an error event, not an exception", "[integration][tls]") {
+TEST_CASE("a CA file that cannot be read is an error event, not an exception", "[native][tls]") {
   Options options;
   options.ca_file = "/nonexistent/ca.pem";
   WebSocket ws("wss://localhost:1/", {}, options);

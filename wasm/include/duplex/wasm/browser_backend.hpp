@@ -1,0 +1,23 @@
+#pragma once
+// The WebAssembly backend: sockets are the host's WebSocket objects (a
+// browser's, or node's with a WebSocket global), driven through duplex's own
+// emscripten --js-library (wasm/src/duplex_websocket.js). Link `duplex::duplex`
+// with em++ and the library comes along.
+//
+// Threading model: everything runs on the host's main thread, from its event
+// loop. duplex::default_backend() is the only backend; duplex::run() yields to
+// the host in programs linked with -sASYNCIFY and returns at once otherwise.
+
+#include <cstddef>
+
+namespace duplex::wasm {
+
+/// Host sockets the js-library still holds: those of transports that exist and
+/// have not ended. Destroyed and ended transports are removed at once, so this
+/// returns to 0 when every socket is gone (a leak check for tests).
+std::size_t host_socket_count() noexcept;
+
+/// C++ transports of the default backend that exist (ended or not).
+std::size_t transport_count() noexcept;
+
+}  // namespace duplex::wasm

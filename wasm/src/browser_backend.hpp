@@ -1,0 +1,51 @@
+#pragma once
+// The Backend of WebAssembly builds: a task queue drained from host macrotasks
+// and a transport factory over the host's WebSocket.
+
+#include <cstddef>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <utility>
+
+#include "duplex/backend.hpp"
+
+namespace duplex::wasm {
+
+class BrowserBackend final : public Backend {
+ public:
+  /// Queues `task`; a host macrotask (setImmediate / MessageChannel) runs it.
+  void post(std::function<void()> task) override;
+  /// Throws Error("NotSupportedError") for headers, origin, ca_file and client
+  /// certificates: a browser's WebSocket has no way to honour them.
+  void check_options(const Options& options) const override;
+  Capabilities capabilities() const override;
+  std::unique_ptr<Transport> connect(ConnectRequest request, TransportEvents& events) override;
+
+  /// Runs the tasks queued before this call; tasks they post wait for the
+  /// next macrotask, so the host's own events interleave. An exception from a
+  /// task is kept for run() when one is waiting, else rethrown to the host.
+  void run_tasks();
+  /// True while a task is queued or a transport has not ended.
+  bool busy() const noexcept { return !tasks_.empty() || active_ > 0; }
+  /// The exception a task threw while run() was waiting, if any (cleared).
+  std::exception_ptr take_exception() noexcept { return std::exchange(exception_, nullptr); }
+
+  /// Transports count themselves active from creation until they end.
+  void transport_started() noexcept { ++active_; }
+  void transport_ended() noexcept { --active_; }
+
+  int run_depth = 0;        ///< duplex::run() calls waiting
+  bool in_tasks = false;    ///< inside run_tasks()
+
+ private:
+  std::deque<std::function<void()>> tasks_;
+  std::size_t active_ = 0;
+  std::exception_ptr exception_;
+};
+
+/// The backend behind duplex::default_backend().
+BrowserBackend& browser_backend();
+
+}  // namespace duplex::wasm
