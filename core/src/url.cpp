@@ -400,9 +400,13 @@ WebSocketUrl parse_websocket_url(std::string_view input) {
 
   const std::size_t query_start = input.find('?');
   url.resource = normalize_path(input.substr(0, query_start));
-  if (query_start != std::string_view::npos)
-    url.resource += "?" + percent_encode(input.substr(query_start + 1), "\"<>'");
-  url.serialized = std::string(url.secure ? "wss" : "ws") + "://" + url.host_header() + url.resource;
+  if (query_start != std::string_view::npos) {
+    url.resource += '?';
+    url.resource += percent_encode(input.substr(query_start + 1), "\"<>'");
+  }
+  url.serialized = url.secure ? "wss://" : "ws://";
+  url.serialized += url.host_header();
+  url.serialized += url.resource;
   return url;
 }
 

@@ -69,30 +69,48 @@ CliOptions parse_command_line(int argc, const char* const argv[]) {
       if (i + 1 >= argc) throw UsageError(std::string(arg) + " needs a value");
       return argv[++i];
     };
-    if (arg == "-h" || arg == "--help") options.help = true;
-    else if (arg == "--version") options.version = true;
-    else if (arg == "-p" || arg == "--protocol") options.protocols.emplace_back(value());
-    else if (arg == "-H" || arg == "--header") options.connection.headers.push_back(parse_header(value()));
-    else if (arg == "--origin") options.connection.origin = value();
-    else if (arg == "--cacert") options.connection.ca_file = value();
-    else if (arg == "--cert") options.connection.client_certificate_file = value();
-    else if (arg == "--key") options.connection.client_key_file = value();
-    else if (arg == "-b" || arg == "--binary") options.send_binary = true;
-    else if (arg == "-x" || arg == "--hex") options.hex = true;
-    else if (arg == "--close-code") options.close_code = parse_number<std::uint16_t>(arg, value(), 0, 65535);
-    else if (arg == "--close-reason") options.close_reason = value();
-    else if (arg == "-n" || arg == "--count") options.count = parse_number<std::uint64_t>(arg, value(), 1, UINT64_MAX);
+    if (arg == "-h" || arg == "--help")
+      options.help = true;
+    else if (arg == "--version")
+      options.version = true;
+    else if (arg == "-p" || arg == "--protocol")
+      options.protocols.emplace_back(value());
+    else if (arg == "-H" || arg == "--header")
+      options.connection.headers.push_back(parse_header(value()));
+    else if (arg == "--origin")
+      options.connection.origin = value();
+    else if (arg == "--cacert")
+      options.connection.ca_file = value();
+    else if (arg == "--cert")
+      options.connection.client_certificate_file = value();
+    else if (arg == "--key")
+      options.connection.client_key_file = value();
+    else if (arg == "-b" || arg == "--binary")
+      options.send_binary = true;
+    else if (arg == "-x" || arg == "--hex")
+      options.hex = true;
+    else if (arg == "--close-code")
+      options.close_code = parse_number<std::uint16_t>(arg, value(), 0, 65535);
+    else if (arg == "--close-reason")
+      options.close_reason = value();
+    else if (arg == "-n" || arg == "--count")
+      options.count = parse_number<std::uint64_t>(arg, value(), 1, UINT64_MAX);
     else if (arg == "--linger")
       options.linger = std::chrono::milliseconds(parse_number<std::uint32_t>(arg, value(), 0, 3'600'000));
     else if (arg == "--timeout")
       options.connection.open_timeout = std::chrono::seconds(parse_number<std::uint32_t>(arg, value(), 1, 86'400));
     else if (arg == "--max-message")
       options.connection.max_message_size = parse_number<std::size_t>(arg, value(), 1, SIZE_MAX);
-    else if (arg == "-q" || arg == "--quiet") options.verbosity = Verbosity::quiet;
-    else if (arg == "-v" || arg == "--verbose") options.verbosity = Verbosity::verbose;
-    else if (arg.starts_with("-") && arg.size() > 1) throw UsageError("unknown option " + std::string(arg));
-    else if (options.url.empty()) options.url = arg;
-    else throw UsageError("more than one URL: '" + options.url + "' and '" + std::string(arg) + "'");
+    else if (arg == "-q" || arg == "--quiet")
+      options.verbosity = Verbosity::quiet;
+    else if (arg == "-v" || arg == "--verbose")
+      options.verbosity = Verbosity::verbose;
+    else if (arg.starts_with("-") && arg.size() > 1)
+      throw UsageError("unknown option " + std::string(arg));
+    else if (options.url.empty())
+      options.url = arg;
+    else
+      throw UsageError("more than one URL: '" + options.url + "' and '" + std::string(arg) + "'");
   }
   if (options.url.empty() && !options.help && !options.version) throw UsageError("no URL given");
   return options;

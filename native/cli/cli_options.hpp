@@ -24,13 +24,13 @@ enum class Verbosity { quiet, normal, verbose };
 struct CliOptions {
   std::string url;
   std::vector<std::string> protocols;
-  Options connection;                          ///< headers, origin, TLS files, timeouts, limits
-  bool send_binary = false;                    ///< stdin lines go out as binary messages
-  bool hex = false;                            ///< print binary messages as hex
-  std::optional<std::uint16_t> close_code;     ///< sent at end of input (none: no status)
+  Options connection;                       ///< headers, origin, TLS files, timeouts, limits
+  bool send_binary = false;                 ///< stdin lines go out as binary messages
+  bool hex = false;                         ///< print binary messages as hex
+  std::optional<std::uint16_t> close_code;  ///< sent at end of input (none: no status)
   std::string close_reason;
-  std::optional<std::uint64_t> count;          ///< close after this many messages received
-  std::chrono::milliseconds linger{500};       ///< quiet time awaited for replies after input ends
+  std::optional<std::uint64_t> count;     ///< close after this many messages received
+  std::chrono::milliseconds linger{500};  ///< quiet time awaited for replies after input ends
   Verbosity verbosity = Verbosity::normal;
   bool help = false;
   bool version = false;

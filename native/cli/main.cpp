@@ -55,8 +55,8 @@ class Client {
   }
 
   void on_open() {
-    diagnose(Verbosity::verbose, "readyState OPEN protocol=\"" + socket_.protocol() + "\" extensions=\"" +
-                                     socket_.extensions() + "\"");
+    diagnose(Verbosity::verbose,
+             "readyState OPEN protocol=\"" + socket_.protocol() + "\" extensions=\"" + socket_.extensions() + "\"");
     while (!pending_.empty()) {
       send_line(std::move(pending_.front()));
       pending_.pop_front();
@@ -71,8 +71,10 @@ class Client {
       return;
     }
     ++line_number_;
-    if (socket_.ready_state() == ReadyState::CONNECTING) pending_.push_back(std::move(*line));
-    else if (socket_.ready_state() == ReadyState::OPEN) send_line(std::move(*line));
+    if (socket_.ready_state() == ReadyState::CONNECTING)
+      pending_.push_back(std::move(*line));
+    else if (socket_.ready_state() == ReadyState::OPEN)
+      send_line(std::move(*line));
   }
 
   void send_line(std::string line) {
@@ -80,8 +82,7 @@ class Client {
     try {
       socket_.send(std::move(line));
     } catch (const Error& e) {  // SyntaxError: not UTF-8
-      std::cerr << "duplex: input line " << line_number_ << " is not valid UTF-8; not sent (use --binary)"
-                << std::endl;
+      std::cerr << "duplex: input line " << line_number_ << " is not valid UTF-8; not sent (use --binary)" << std::endl;
       exit_status_ = 1;
     }
   }

@@ -73,8 +73,9 @@ void AsioSession::fail_later(std::string reason) {
 void AsioSession::on_resolved(const error_code& ec, const tcp::resolver::results_type& results) {
   if (phase_ == Phase::ended) return;
   if (ec) return fail("cannot resolve " + request_.url.host_name() + ": " + ec.message());
-  asio::async_connect(tcp_socket(), results,
-                      [self = shared_from_this()](const error_code& e, const tcp::endpoint&) { self->on_connected(e); });
+  asio::async_connect(tcp_socket(), results, [self = shared_from_this()](const error_code& e, const tcp::endpoint&) {
+    self->on_connected(e);
+  });
 }
 
 void AsioSession::on_connected(const error_code& ec) {
@@ -93,8 +94,8 @@ void AsioSession::on_connected(const error_code& ec) {
 
 void AsioSession::send_handshake_request() {
   phase_ = Phase::handshaking;
-  rfc6455::HandshakeRequest handshake{request_.url.host_header(), request_.url.resource, request_.protocols, {},
-                                      request_.options.origin,     request_.options.headers};
+  rfc6455::HandshakeRequest handshake{request_.url.host_header(), request_.url.resource,   request_.protocols, {},
+                                      request_.options.origin,    request_.options.headers};
   if (request_.options.permessage_deflate) {
     rfc6455::DeflateOffer offer;
     offer.client_no_context_takeover = request_.options.deflate_no_context_takeover;
@@ -114,9 +115,8 @@ void AsioSession::send_handshake_request() {
 
 void AsioSession::read() {
   with_stream([this](auto& stream) {
-    stream.async_read_some(asio::buffer(read_buffer_), [self = shared_from_this()](const error_code& ec, std::size_t n) {
-      self->on_read(ec, n);
-    });
+    stream.async_read_some(asio::buffer(read_buffer_),
+                           [self = shared_from_this()](const error_code& ec, std::size_t n) { self->on_read(ec, n); });
   });
 }
 
@@ -132,7 +132,8 @@ void AsioSession::on_read(const error_code& ec, std::size_t size) {
   }
   if (phase_ == Phase::ended) return;
   // A read that fills the buffer means data is streaming: read bigger chunks.
-  if (size == read_buffer_.size() && read_buffer_.size() < max_read_buffer) read_buffer_.resize(read_buffer_.size() * 2);
+  if (size == read_buffer_.size() && read_buffer_.size() < max_read_buffer)
+    read_buffer_.resize(read_buffer_.size() * 2);
   read();
 }
 

@@ -11,8 +11,7 @@ namespace duplex::native {
 namespace ssl = boost::asio::ssl;
 
 bool needs_own_tls_context(const Options& options) {
-  return !options.ca_file.empty() || !options.client_certificate_file.empty() ||
-         !options.client_key_file.empty();
+  return !options.ca_file.empty() || !options.client_certificate_file.empty() || !options.client_key_file.empty();
 }
 
 namespace {

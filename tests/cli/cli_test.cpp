@@ -20,8 +20,7 @@ struct Run {
 
 /// Runs `printf INPUT | duplex ARGS` through /bin/sh.
 Run run_cli(const std::string& input, const std::string& args) {
-  const std::string command =
-      "printf '" + input + "' | '" + std::string(DUPLEX_CLI_PATH) + "' " + args + " 2>&1";
+  const std::string command = "printf '" + input + "' | '" + std::string(DUPLEX_CLI_PATH) + "' " + args + " 2>&1";
   Run run;
   FILE* pipe = ::popen(command.c_str(), "r");
   REQUIRE(pipe != nullptr);

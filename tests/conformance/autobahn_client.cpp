@@ -15,7 +15,8 @@
 namespace {
 
 /// Opens `url`, calls `on_text` for text messages, runs until closed.
-void run_socket(const std::string& url, const std::function<void(duplex::WebSocket&, const duplex::MessageEvent&)>& on_message) {
+void run_socket(const std::string& url,
+                const std::function<void(duplex::WebSocket&, const duplex::MessageEvent&)>& on_message) {
   duplex::WebSocket ws(url);
   ws.binary_type(duplex::BinaryType::arraybuffer);
   ws.onmessage([&](const duplex::MessageEvent& e) { on_message(ws, e); });

@@ -28,36 +28,36 @@ const std::vector<Case>& cases() {
       {"", true, 0},
       {"hello, world", true, 0},
       {"\x7f", true, 0},
-      {"\xc2\x80", true, 0},                      // U+0080
-      {"\xdf\xbf", true, 0},                      // U+07FF
-      {"\xe0\xa0\x80", true, 0},                  // U+0800
-      {"\xed\x9f\xbf", true, 0},                  // U+D7FF
-      {"\xee\x80\x80", true, 0},                  // U+E000
-      {"\xef\xbf\xbf", true, 0},                  // U+FFFF
-      {"\xf0\x90\x80\x80", true, 0},              // U+10000
-      {"\xf4\x8f\xbf\xbf", true, 0},              // U+10FFFF
+      {"\xc2\x80", true, 0},                                      // U+0080
+      {"\xdf\xbf", true, 0},                                      // U+07FF
+      {"\xe0\xa0\x80", true, 0},                                  // U+0800
+      {"\xed\x9f\xbf", true, 0},                                  // U+D7FF
+      {"\xee\x80\x80", true, 0},                                  // U+E000
+      {"\xef\xbf\xbf", true, 0},                                  // U+FFFF
+      {"\xf0\x90\x80\x80", true, 0},                              // U+10000
+      {"\xf4\x8f\xbf\xbf", true, 0},                              // U+10FFFF
       {"\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5", true, 0},  // κόσμε (Autobahn 6.2)
       {std::string(40, 'a') + "\xe2\x82\xac" + std::string(40, 'b'), true, 0},
-      {"\xc0\x80", false, 0},                     // overlong NUL
-      {"\xc1\xbf", false, 0},                     // overlong
-      {"\xe0\x80\x80", false, 1},                 // overlong 3-byte
-      {"\xe0\x9f\xbf", false, 1},                 // overlong U+07FF
-      {"\xf0\x80\x80\x80", false, 1},             // overlong 4-byte
-      {"\xf0\x8f\xbf\xbf", false, 1},             // overlong U+FFFF
-      {"\xed\xa0\x80", false, 1},                 // U+D800
-      {"\xed\xbf\xbf", false, 1},                 // U+DFFF
-      {"\xf4\x90\x80\x80", false, 1},             // U+110000
-      {"\xf5\x80\x80\x80", false, 0},             // beyond U+10FFFF
-      {"\xf8\x88\x80\x80\x80", false, 0},         // 5-byte form
-      {"\xfc\x84\x80\x80\x80\x80", false, 0},     // 6-byte form
+      {"\xc0\x80", false, 0},                  // overlong NUL
+      {"\xc1\xbf", false, 0},                  // overlong
+      {"\xe0\x80\x80", false, 1},              // overlong 3-byte
+      {"\xe0\x9f\xbf", false, 1},              // overlong U+07FF
+      {"\xf0\x80\x80\x80", false, 1},          // overlong 4-byte
+      {"\xf0\x8f\xbf\xbf", false, 1},          // overlong U+FFFF
+      {"\xed\xa0\x80", false, 1},              // U+D800
+      {"\xed\xbf\xbf", false, 1},              // U+DFFF
+      {"\xf4\x90\x80\x80", false, 1},          // U+110000
+      {"\xf5\x80\x80\x80", false, 0},          // beyond U+10FFFF
+      {"\xf8\x88\x80\x80\x80", false, 0},      // 5-byte form
+      {"\xfc\x84\x80\x80\x80\x80", false, 0},  // 6-byte form
       {"\xfe", false, 0},
       {"\xff", false, 0},
-      {"\x80", false, 0},                         // stray continuation
+      {"\x80", false, 0},  // stray continuation
       {"a\xbf", false, 1},
-      {"\xc2", false, at_end},                    // truncated 2-byte
-      {"\xe2\x82", false, at_end},                // truncated 3-byte
-      {"\xf0\x9f\x98", false, at_end},            // truncated 4-byte
-      {"\xe2\x82\x28", false, 2},                 // continuation expected
+      {"\xc2", false, at_end},          // truncated 2-byte
+      {"\xe2\x82", false, at_end},      // truncated 3-byte
+      {"\xf0\x9f\x98", false, at_end},  // truncated 4-byte
+      {"\xe2\x82\x28", false, 2},       // continuation expected
       {"\xc2\xc2\x80", false, 1},
       {std::string(33, 'x') + "\xc3\x28", false, 34},
       {"\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5\xed\xa0\x80\x65\x64\x69\x74\x65\x64", false, 12},  // Autobahn 6.3

@@ -11,10 +11,9 @@
 using namespace duplex::rfc6455;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  Connection connection(ConnectionConfig{.max_message_size = 1 << 20},
-                        [](std::span<std::byte> out) {
-                          for (auto& b : out) b = std::byte{0x5A};
-                        });
+  Connection connection(ConnectionConfig{.max_message_size = 1 << 20}, [](std::span<std::byte> out) {
+    for (auto& b : out) b = std::byte{0x5A};
+  });
   int failures = 0;
   auto drain = [&] {
     while (auto event = connection.next_event())

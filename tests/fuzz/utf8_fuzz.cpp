@@ -15,14 +15,38 @@ bool reference_valid(const std::uint8_t* s, std::size_t n) {
   auto tail = [&](std::size_t k) { return i + k < n && (s[i + k] & 0xC0) == 0x80; };
   while (i < n) {
     const std::uint8_t c = s[i];
-    if (c < 0x80) { i += 1; continue; }
-    if (c >= 0xC2 && c <= 0xDF && tail(1)) { i += 2; continue; }
-    if (c == 0xE0 && tail(1) && s[i + 1] >= 0xA0 && tail(2)) { i += 3; continue; }
-    if (((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) && tail(1) && tail(2)) { i += 3; continue; }
-    if (c == 0xED && tail(1) && s[i + 1] <= 0x9F && tail(2)) { i += 3; continue; }
-    if (c == 0xF0 && tail(1) && s[i + 1] >= 0x90 && tail(2) && tail(3)) { i += 4; continue; }
-    if (c >= 0xF1 && c <= 0xF3 && tail(1) && tail(2) && tail(3)) { i += 4; continue; }
-    if (c == 0xF4 && tail(1) && s[i + 1] <= 0x8F && tail(2) && tail(3)) { i += 4; continue; }
+    if (c < 0x80) {
+      i += 1;
+      continue;
+    }
+    if (c >= 0xC2 && c <= 0xDF && tail(1)) {
+      i += 2;
+      continue;
+    }
+    if (c == 0xE0 && tail(1) && s[i + 1] >= 0xA0 && tail(2)) {
+      i += 3;
+      continue;
+    }
+    if (((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) && tail(1) && tail(2)) {
+      i += 3;
+      continue;
+    }
+    if (c == 0xED && tail(1) && s[i + 1] <= 0x9F && tail(2)) {
+      i += 3;
+      continue;
+    }
+    if (c == 0xF0 && tail(1) && s[i + 1] >= 0x90 && tail(2) && tail(3)) {
+      i += 4;
+      continue;
+    }
+    if (c >= 0xF1 && c <= 0xF3 && tail(1) && tail(2) && tail(3)) {
+      i += 4;
+      continue;
+    }
+    if (c == 0xF4 && tail(1) && s[i + 1] <= 0x8F && tail(2) && tail(3)) {
+      i += 4;
+      continue;
+    }
     return false;
   }
   return true;

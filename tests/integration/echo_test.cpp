@@ -18,9 +18,12 @@ Recorder echo(const Peer& peer, const std::vector<MessageData>& outgoing, Binary
   Recorder recorder(ws);
   ws.onopen([&](const Event&) {
     for (const auto& data : outgoing) {
-      if (auto* text = std::get_if<std::string>(&data)) ws.send(*text);
-      else if (auto* blob = std::get_if<Blob>(&data)) ws.send(*blob);
-      else ws.send(std::get<ArrayBuffer>(data));
+      if (auto* text = std::get_if<std::string>(&data))
+        ws.send(*text);
+      else if (auto* blob = std::get_if<Blob>(&data))
+        ws.send(*blob);
+      else
+        ws.send(std::get<ArrayBuffer>(data));
     }
   });
   ws.onmessage([&](const MessageEvent&) {

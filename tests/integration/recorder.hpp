@@ -13,11 +13,11 @@ namespace duplex::test {
 /// Listens to all four events of `ws` (registered first, so it sees each event
 /// before handlers the test adds) and keeps what they carried.
 struct Recorder {
-  std::vector<std::string> events;     ///< event types in dispatch order
-  std::vector<MessageData> messages;   ///< message payloads in order
+  std::vector<std::string> events;    ///< event types in dispatch order
+  std::vector<MessageData> messages;  ///< message payloads in order
   std::string error_message;
   std::optional<CloseEvent> close;
-  std::vector<ReadyState> states_seen; ///< readyState at each event
+  std::vector<ReadyState> states_seen;  ///< readyState at each event
 
   explicit Recorder(WebSocket& ws) {
     for (const char* type : {"open", "message", "error", "close"}) {

@@ -17,53 +17,53 @@ namespace duplex::test {
 /// the test process dies). Its stderr is the test's stderr. The child inherits
 /// no other descriptor of the test process. Move-only; the destructor stops it.
 class PeerProcess {
-public:
-    /// Starts argv[0] (searched on PATH when it has no '/') with argv.
-    /// Throws std::runtime_error if argv is empty or the spawn fails.
-    explicit PeerProcess(std::vector<std::string> argv);
+ public:
+  /// Starts argv[0] (searched on PATH when it has no '/') with argv.
+  /// Throws std::runtime_error if argv is empty or the spawn fails.
+  explicit PeerProcess(std::vector<std::string> argv);
 
-    PeerProcess(PeerProcess&& other) noexcept;
-    PeerProcess& operator=(PeerProcess&& other) noexcept;
-    PeerProcess(const PeerProcess&) = delete;
-    PeerProcess& operator=(const PeerProcess&) = delete;
+  PeerProcess(PeerProcess&& other) noexcept;
+  PeerProcess& operator=(PeerProcess&& other) noexcept;
+  PeerProcess(const PeerProcess&) = delete;
+  PeerProcess& operator=(const PeerProcess&) = delete;
 
-    /// Stops the child (see stop()).
-    ~PeerProcess();
+  /// Stops the child (see stop()).
+  ~PeerProcess();
 
-    /// Reads the child's stdout lines until one reads `LISTENING <port>` and
-    /// returns the port; later calls return the same port. Throws
-    /// std::runtime_error (naming the command and, if it exited, its exit
-    /// status) if the child closes stdout or exits first, or on timeout.
-    std::uint16_t wait_for_port(std::chrono::milliseconds timeout = std::chrono::seconds(15));
+  /// Reads the child's stdout lines until one reads `LISTENING <port>` and
+  /// returns the port; later calls return the same port. Throws
+  /// std::runtime_error (naming the command and, if it exited, its exit
+  /// status) if the child closes stdout or exits first, or on timeout.
+  std::uint16_t wait_for_port(std::chrono::milliseconds timeout = std::chrono::seconds(15));
 
-    /// Returns the child's next stdout line (after those wait_for_port()
-    /// consumed) without its line end, or nullopt if none is complete within
-    /// `timeout` or the child has closed stdout.
-    std::optional<std::string> read_line(std::chrono::milliseconds timeout);
+  /// Returns the child's next stdout line (after those wait_for_port()
+  /// consumed) without its line end, or nullopt if none is complete within
+  /// `timeout` or the child has closed stdout.
+  std::optional<std::string> read_line(std::chrono::milliseconds timeout);
 
-    /// The child's PID, or -1 once stopped (or moved from).
-    pid_t pid() const noexcept { return pid_; }
+  /// The child's PID, or -1 once stopped (or moved from).
+  pid_t pid() const noexcept { return pid_; }
 
-    /// Sends SIGTERM, waits up to 2 s, then sends SIGKILL, and reaps the
-    /// child. Idempotent.
-    void stop() noexcept;
+  /// Sends SIGTERM, waits up to 2 s, then sends SIGKILL, and reaps the
+  /// child. Idempotent.
+  void stop() noexcept;
 
-    /// The waitpid() status of the child once it has been reaped by stop().
-    std::optional<int> wait_status() const noexcept { return wait_status_; }
+  /// The waitpid() status of the child once it has been reaped by stop().
+  std::optional<int> wait_status() const noexcept { return wait_status_; }
 
-    /// The command line, for messages.
-    std::string command_line() const;
+  /// The command line, for messages.
+  std::string command_line() const;
 
-private:
-    void close_pipes() noexcept;
+ private:
+  void close_pipes() noexcept;
 
-    std::vector<std::string> argv_;
-    pid_t pid_ = -1;
-    int stdout_fd_ = -1;
-    int stdin_fd_ = -1;
-    std::string pending_;
-    std::optional<std::uint16_t> port_;
-    std::optional<int> wait_status_;
+  std::vector<std::string> argv_;
+  pid_t pid_ = -1;
+  int stdout_fd_ = -1;
+  int stdin_fd_ = -1;
+  std::string pending_;
+  std::optional<std::uint16_t> port_;
+  std::optional<int> wait_status_;
 };
 
 /// Runs argv to completion (stdin /dev/null, stdout and stderr inherited) and

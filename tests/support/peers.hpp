@@ -19,15 +19,15 @@ namespace duplex::test {
 /// which passes their ports in; a Peer then owns no process.
 struct Peer {
 #ifndef __EMSCRIPTEN__
-    PeerProcess process;
+  PeerProcess process;
 #endif
-    std::uint16_t port = 0;
+  std::uint16_t port = 0;
 
-    /// "ws://127.0.0.1:<port><path>", or "wss://localhost:<port><path>" when
-    /// tls; a path without a leading '/' gets one.
-    std::string url(std::string_view path = "/") const;
+  /// "ws://127.0.0.1:<port><path>", or "wss://localhost:<port><path>" when
+  /// tls; a path without a leading '/' gets one.
+  std::string url(std::string_view path = "/") const;
 
-    bool tls = false;
+  bool tls = false;
 };
 
 /// Starts the npm `ws` echo server. Throws std::runtime_error if it does not
@@ -55,16 +55,16 @@ std::uint16_t refused_port();
 /// but never answers. Native: a socket this object owns; WebAssembly: one the
 /// launcher owns for the whole run.
 class SilentListener {
-public:
-    SilentListener();
-    ~SilentListener();
-    SilentListener(const SilentListener&) = delete;
-    SilentListener& operator=(const SilentListener&) = delete;
-    std::uint16_t port() const noexcept { return port_; }
+ public:
+  SilentListener();
+  ~SilentListener();
+  SilentListener(const SilentListener&) = delete;
+  SilentListener& operator=(const SilentListener&) = delete;
+  std::uint16_t port() const noexcept { return port_; }
 
-private:
-    [[maybe_unused]] int fd_ = -1;  // native only
-    std::uint16_t port_ = 0;
+ private:
+  [[maybe_unused]] int fd_ = -1;  // native only
+  std::uint16_t port_ = 0;
 };
 
 /// Starts the python3-websockets echo server over TLS.
@@ -78,16 +78,16 @@ Peer start_hostile_peer();
 
 /// PEM files made by tests/peers/make_certs.sh (EC P-256).
 struct TestCertificates {
-    std::string dir;
-    std::string ca;           ///< the test CA (ca.pem); key ca.key in dir
-    std::string server_cert;  ///< localhost, SAN DNS:localhost IP:127.0.0.1, by the CA
-    std::string server_key;
-    std::string wrong_cert;   ///< SAN DNS:wrong.example only, by the CA
-    std::string wrong_key;
-    std::string self_cert;    ///< localhost, self-signed, not by the CA
-    std::string self_key;
-    std::string client_cert;  ///< clientAuth, by the CA
-    std::string client_key;
+  std::string dir;
+  std::string ca;           ///< the test CA (ca.pem); key ca.key in dir
+  std::string server_cert;  ///< localhost, SAN DNS:localhost IP:127.0.0.1, by the CA
+  std::string server_key;
+  std::string wrong_cert;  ///< SAN DNS:wrong.example only, by the CA
+  std::string wrong_key;
+  std::string self_cert;  ///< localhost, self-signed, not by the CA
+  std::string self_key;
+  std::string client_cert;  ///< clientAuth, by the CA
+  std::string client_key;
 };
 
 /// Makes the certificates on first use (once per process, into a temporary

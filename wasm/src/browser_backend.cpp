@@ -22,8 +22,7 @@ void BrowserBackend::check_options(const Options& options) const {
   // other fields and the TLS setup belong to the host.
   if (!options.headers.empty())
     throw Error("NotSupportedError", "Options::headers: a browser's WebSocket cannot send extra handshake headers");
-  if (!options.origin.empty())
-    throw Error("NotSupportedError", "Options::origin: the host sends its own Origin");
+  if (!options.origin.empty()) throw Error("NotSupportedError", "Options::origin: the host sends its own Origin");
   if (!options.ca_file.empty())
     throw Error("NotSupportedError", "Options::ca_file: the host's trust store decides wss:// certificates");
   if (!options.client_certificate_file.empty() || !options.client_key_file.empty())
@@ -33,7 +32,8 @@ void BrowserBackend::check_options(const Options& options) const {
   if (!options.permessage_deflate)
     throw Error("NotSupportedError", "Options::permessage_deflate = false: the host always offers permessage-deflate");
   if (options.deflate_no_context_takeover)
-    throw Error("NotSupportedError", "Options::deflate_no_context_takeover: the host negotiates its own deflate parameters");
+    throw Error("NotSupportedError",
+                "Options::deflate_no_context_takeover: the host negotiates its own deflate parameters");
 }
 
 Capabilities BrowserBackend::capabilities() const {

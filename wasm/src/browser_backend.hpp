@@ -36,8 +36,8 @@ class BrowserBackend final : public Backend {
   void transport_started() noexcept { ++active_; }
   void transport_ended() noexcept { --active_; }
 
-  int run_depth = 0;        ///< duplex::run() calls waiting
-  bool in_tasks = false;    ///< inside run_tasks()
+  int run_depth = 0;      ///< duplex::run() calls waiting
+  bool in_tasks = false;  ///< inside run_tasks()
 
  private:
   std::deque<std::function<void()>> tasks_;

@@ -54,8 +54,7 @@ class BrowserTransport final : public Transport {
 
   void send(Message message) override {
     if (ended_) return;
-    duplex_ws_send(id_, message.kind == Message::Kind::binary ? 1 : 0, message.payload.data(),
-                   message.payload.size());
+    duplex_ws_send(id_, message.kind == Message::Kind::binary ? 1 : 0, message.payload.data(), message.payload.size());
   }
 
   void close(std::optional<std::uint16_t> code, std::string reason) override {

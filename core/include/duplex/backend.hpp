@@ -13,17 +13,17 @@ namespace duplex {
 /// set away from its default whose flag here is false. The README's table
 /// "Native and web: what each backend honours" lists both backends.
 struct Capabilities {
-  bool extra_headers = false;        ///< Options::headers reach the server
-  bool origin = false;               ///< Options::origin is sent as the Origin header
-  bool client_certificates = false;  ///< Options::client_certificate_file / client_key_file
-  bool ca_file = false;              ///< Options::ca_file is trusted for wss://
-  bool open_timeout = false;         ///< Options::open_timeout fails a slow opening handshake
-  bool close_timeout = false;        ///< Options::close_timeout ends an unanswered close
-  bool max_message_size = false;     ///< Options::max_message_size refuses bigger messages
+  bool extra_headers = false;               ///< Options::headers reach the server
+  bool origin = false;                      ///< Options::origin is sent as the Origin header
+  bool client_certificates = false;         ///< Options::client_certificate_file / client_key_file
+  bool ca_file = false;                     ///< Options::ca_file is trusted for wss://
+  bool open_timeout = false;                ///< Options::open_timeout fails a slow opening handshake
+  bool close_timeout = false;               ///< Options::close_timeout ends an unanswered close
+  bool max_message_size = false;            ///< Options::max_message_size refuses bigger messages
   bool permessage_deflate_options = false;  ///< Options::permessage_deflate / deflate_no_context_takeover
-                                           ///< can be changed (browsers always offer deflate their way)
-  bool proxies = false;              ///< HTTP CONNECT / SOCKS proxies
-  bool ping = false;                 ///< application-initiated Ping frames
+                                            ///< can be changed (browsers always offer deflate their way)
+  bool proxies = false;                     ///< HTTP CONNECT / SOCKS proxies
+  bool ping = false;                        ///< application-initiated Ping frames
 };
 
 /// An event loop plus a transport factory. Native: `duplex::native::AsioBackend`

@@ -9,11 +9,11 @@ namespace duplex {
 
 /// A parsed, validated WebSocket URL.
 struct WebSocketUrl {
-  bool secure = false;       ///< scheme is wss
-  std::string host;          ///< lower-cased domain, IPv4 dotted quad, or IPv6 with brackets ("[::1]")
-  std::uint16_t port = 0;    ///< effective port: explicit, else 80 / 443
-  std::string resource;      ///< path and query, "/" at least (RFC 6455 §3 resource-name)
-  std::string serialized;    ///< the WHATWG serialization, what `WebSocket::url()` returns
+  bool secure = false;     ///< scheme is wss
+  std::string host;        ///< lower-cased domain, IPv4 dotted quad, or IPv6 with brackets ("[::1]")
+  std::uint16_t port = 0;  ///< effective port: explicit, else 80 / 443
+  std::string resource;    ///< path and query, "/" at least (RFC 6455 §3 resource-name)
+  std::string serialized;  ///< the WHATWG serialization, what `WebSocket::url()` returns
 
   /// The Host header value: host, plus ":port" when the port is not the scheme's default.
   std::string host_header() const;

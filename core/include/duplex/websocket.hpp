@@ -56,8 +56,7 @@ class WebSocket {
   /// ASCII case; Error("NotSupportedError") for an option the backend cannot honour.
   explicit WebSocket(std::string_view url, std::vector<std::string> protocols = {}, Options options = {});
   /// As above, on an explicit backend (e.g. AsioBackend over your io_context).
-  WebSocket(Backend& backend, std::string_view url, std::vector<std::string> protocols = {},
-            Options options = {});
+  WebSocket(Backend& backend, std::string_view url, std::vector<std::string> protocols = {}, Options options = {});
   WebSocket(WebSocket&&) noexcept;
   WebSocket& operator=(WebSocket&&) noexcept;
   WebSocket(const WebSocket&) = delete;

@@ -21,12 +21,14 @@ bool is_valid_wire_close_code(std::uint16_t code) noexcept {
 
 std::error_code parse_close_payload(std::string_view body, ClosePayload& out) {
   out = {};
-  if (body.empty()) return {};  // §7.1.5: "If there is no such data ... _The WebSocket Connection Close Code_ is considered to be 1005."
+  if (body.empty())
+    return {};  // §7.1.5: "If there is no such data ... _The WebSocket Connection Close Code_ is considered to be
+                // 1005."
   // §5.5.1: "If there is a body, the first two bytes of the body MUST be a
   // 2-byte unsigned integer ... representing a status code".
   if (body.size() == 1) return error::bad_close_payload;
-  const auto code = static_cast<std::uint16_t>((static_cast<unsigned char>(body[0]) << 8) |
-                                               static_cast<unsigned char>(body[1]));
+  const auto code =
+      static_cast<std::uint16_t>((static_cast<unsigned char>(body[0]) << 8) | static_cast<unsigned char>(body[1]));
   if (!is_valid_wire_close_code(code)) return error::bad_close_code;
   const std::string_view reason = body.substr(2);
   // §5.5.1: "the data MUST be UTF-8-encoded" (§8.1 failure: 1007).

@@ -40,9 +40,9 @@ std::string_view as_chars(std::span<const std::byte> bytes) noexcept {
 
 struct Connection::Impl {
   FrameHeaderDecoder header_decoder;
-  FrameHeader frame;             // the frame whose payload is arriving
-  bool in_frame = false;         // header parsed, payload pending
-  std::uint64_t remaining = 0;   // payload bytes of `frame` still to come
+  FrameHeader frame;            // the frame whose payload is arriving
+  bool in_frame = false;        // header parsed, payload pending
+  std::uint64_t remaining = 0;  // payload bytes of `frame` still to come
   // RSV bits a negotiated extension gives meaning to (on the first frame of a
   // data message only): RSV1 with permessage-deflate. §5.2: "If a nonzero
   // value is received and none of the negotiated extensions defines the
@@ -54,12 +54,12 @@ struct Connection::Impl {
   std::optional<MessageDeflater> deflater;
   std::optional<MessageInflater> inflater;
 
-  bool in_message = false;       // a data message has started and not ended
+  bool in_message = false;  // a data message has started and not ended
   Message::Kind kind = Message::Kind::text;
-  bool compressed = false;       // RSV1 was set on its first frame
-  std::string message;           // its payload so far
-  Utf8Validator utf8;            // over `message`, for text
-  std::string control;           // payload of the control frame arriving
+  bool compressed = false;  // RSV1 was set on its first frame
+  std::string message;      // its payload so far
+  Utf8Validator utf8;       // over `message`, for text
+  std::string control;      // payload of the control frame arriving
 
   std::uint16_t close_code = 1005;  // of the Close frame received
   std::string close_reason;
@@ -179,7 +179,8 @@ void Connection::on_frame_end() {
     on_inflated(d.inflater->finish(d.message, config_.max_message_size), old_size);
     if (state_ == State::failed) return;
   }
-  if (d.kind == Message::Kind::text && !d.utf8.complete()) return fail(error::invalid_utf8, "text message ends inside a code point");
+  if (d.kind == Message::Kind::text && !d.utf8.complete())
+    return fail(error::invalid_utf8, "text message ends inside a code point");
   d.in_message = false;
   Message message{d.kind, std::move(d.message)};
   d.message = std::string();
@@ -280,7 +281,8 @@ void Connection::ping(std::string payload) {
 void Connection::close(std::optional<std::uint16_t> code, std::string_view reason) {
   if (reason.size() > max_close_reason) throw std::invalid_argument("close reason longer than 123 bytes");
   if (state_ != State::open) return;
-  queue_frame(static_cast<std::uint8_t>(opcode::close), build_close_payload(code, code ? reason : std::string_view{}), 0);
+  queue_frame(static_cast<std::uint8_t>(opcode::close), build_close_payload(code, code ? reason : std::string_view{}),
+              0);
   state_ = State::closing_sent;
 }
 

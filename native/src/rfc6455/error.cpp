@@ -12,33 +12,60 @@ class engine_category final : public std::error_category {
 
   std::string message(int value) const override {
     switch (static_cast<error>(value)) {
-      case error::handshake_malformed: return "malformed opening handshake response";
-      case error::handshake_too_large: return "opening handshake response too large";
-      case error::handshake_bad_status: return "opening handshake status is not 101";
-      case error::handshake_bad_upgrade: return "Upgrade header missing or not websocket";
-      case error::handshake_bad_connection: return "Connection header missing or without Upgrade";
-      case error::handshake_bad_accept: return "Sec-WebSocket-Accept missing or wrong";
-      case error::handshake_unrequested_protocol: return "server selected a subprotocol not offered";
-      case error::handshake_unrequested_extension: return "server selected an extension not offered";
-      case error::handshake_eof: return "connection closed during the opening handshake";
-      case error::handshake_bad_extension_params: return "server accepted permessage-deflate with bad parameters";
-      case error::handshake_duplicate_extension: return "server accepted permessage-deflate more than once";
-      case error::masked_frame: return "server sent a masked frame";
-      case error::reserved_bits: return "reserved bits set without a negotiated extension";
-      case error::reserved_opcode: return "reserved opcode";
-      case error::fragmented_control: return "fragmented control frame";
-      case error::control_too_long: return "control frame payload longer than 125 bytes";
-      case error::unexpected_continuation: return "continuation frame without a message in progress";
-      case error::expected_continuation: return "new data frame inside a fragmented message";
-      case error::non_minimal_length: return "payload length not minimally encoded";
-      case error::length_msb_set: return "64-bit payload length with the most significant bit set";
-      case error::bad_close_payload: return "close frame with a 1-byte payload";
-      case error::bad_close_code: return "close frame with a code not allowed on the wire";
-      case error::invalid_utf8: return "text message is not valid UTF-8";
-      case error::invalid_close_reason: return "close reason is not valid UTF-8";
-      case error::invalid_compressed_data: return "compressed message is not valid DEFLATE data";
-      case error::message_too_big: return "message exceeds the size limit";
-      case error::unexpected_eof: return "connection closed without a closing handshake";
+      case error::handshake_malformed:
+        return "malformed opening handshake response";
+      case error::handshake_too_large:
+        return "opening handshake response too large";
+      case error::handshake_bad_status:
+        return "opening handshake status is not 101";
+      case error::handshake_bad_upgrade:
+        return "Upgrade header missing or not websocket";
+      case error::handshake_bad_connection:
+        return "Connection header missing or without Upgrade";
+      case error::handshake_bad_accept:
+        return "Sec-WebSocket-Accept missing or wrong";
+      case error::handshake_unrequested_protocol:
+        return "server selected a subprotocol not offered";
+      case error::handshake_unrequested_extension:
+        return "server selected an extension not offered";
+      case error::handshake_eof:
+        return "connection closed during the opening handshake";
+      case error::handshake_bad_extension_params:
+        return "server accepted permessage-deflate with bad parameters";
+      case error::handshake_duplicate_extension:
+        return "server accepted permessage-deflate more than once";
+      case error::masked_frame:
+        return "server sent a masked frame";
+      case error::reserved_bits:
+        return "reserved bits set without a negotiated extension";
+      case error::reserved_opcode:
+        return "reserved opcode";
+      case error::fragmented_control:
+        return "fragmented control frame";
+      case error::control_too_long:
+        return "control frame payload longer than 125 bytes";
+      case error::unexpected_continuation:
+        return "continuation frame without a message in progress";
+      case error::expected_continuation:
+        return "new data frame inside a fragmented message";
+      case error::non_minimal_length:
+        return "payload length not minimally encoded";
+      case error::length_msb_set:
+        return "64-bit payload length with the most significant bit set";
+      case error::bad_close_payload:
+        return "close frame with a 1-byte payload";
+      case error::bad_close_code:
+        return "close frame with a code not allowed on the wire";
+      case error::invalid_utf8:
+        return "text message is not valid UTF-8";
+      case error::invalid_close_reason:
+        return "close reason is not valid UTF-8";
+      case error::invalid_compressed_data:
+        return "compressed message is not valid DEFLATE data";
+      case error::message_too_big:
+        return "message exceeds the size limit";
+      case error::unexpected_eof:
+        return "connection closed without a closing handshake";
     }
     return "unknown duplex.rfc6455 error";
   }

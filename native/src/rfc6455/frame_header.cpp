@@ -19,10 +19,8 @@ std::size_t extended_length_size(std::byte second) noexcept {
 
 }  // namespace
 
-std::size_t encode_frame_header(const FrameHeader& header,
-                                std::array<std::byte, max_frame_header_size>& out) noexcept {
-  out[0] = std::byte((header.fin ? 0x80 : 0) | ((header.rsv & 0x7) << 4) |
-                     static_cast<std::uint8_t>(header.op));
+std::size_t encode_frame_header(const FrameHeader& header, std::array<std::byte, max_frame_header_size>& out) noexcept {
+  out[0] = std::byte((header.fin ? 0x80 : 0) | ((header.rsv & 0x7) << 4) | static_cast<std::uint8_t>(header.op));
   const std::byte masked = header.masked ? mask_bit : std::byte{0};
   std::size_t n = 2;
   // §5.2: "the minimal number of bytes MUST be used to encode the length".

@@ -45,8 +45,7 @@ inline constexpr std::size_t max_frame_header_size = 14;
 
 /// Writes `header` into `out` with the minimal length encoding §5.2 requires;
 /// returns the number of bytes written (2–14).
-std::size_t encode_frame_header(const FrameHeader& header,
-                                std::array<std::byte, max_frame_header_size>& out) noexcept;
+std::size_t encode_frame_header(const FrameHeader& header, std::array<std::byte, max_frame_header_size>& out) noexcept;
 
 /// Reads one header from bytes arriving in pieces. Only checks what is needed
 /// to parse it (the 64-bit length's MSB); the protocol rules are the caller's.
@@ -59,7 +58,10 @@ class FrameHeaderDecoder {
   Result feed(std::span<const std::byte>& input) noexcept;
   const FrameHeader& header() const noexcept { return header_; }
   std::error_code error() const noexcept { return error_; }
-  void reset() noexcept { size_ = 0; needed_ = 2; }
+  void reset() noexcept {
+    size_ = 0;
+    needed_ = 2;
+  }
 
  private:
   Result decode() noexcept;

@@ -8,8 +8,8 @@ using namespace duplex::rfc6455;
 
 TEST_CASE("wire close codes: every code 0..65535 against §7.4", "[close_payload]") {
   for (unsigned code = 0; code <= 65535; ++code) {
-    const bool expected = (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) ||
-                          (code >= 3000 && code <= 4999);
+    const bool expected =
+        (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
     if (is_valid_wire_close_code(static_cast<std::uint16_t>(code)) != expected) FAIL("code " << code);
   }
   CHECK(is_valid_wire_close_code(1000));

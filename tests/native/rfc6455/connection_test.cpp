@@ -103,7 +103,8 @@ TEST_CASE("§5.7: 256 bytes and 64 KiB binary messages", "[connection]") {
 }
 
 TEST_CASE("§5.7: the masked example fails: a client must not accept masked frames", "[connection]") {
-  expect_failure(hex_bytes({0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58}), error::masked_frame, 1002);
+  expect_failure(hex_bytes({0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58}), error::masked_frame,
+                 1002);
 }
 
 TEST_CASE("§5.7: send(\"Hello\") with key 37 fa 21 3d is the masked example", "[connection]") {
@@ -190,9 +191,7 @@ TEST_CASE("framing errors fail with 1002", "[connection]") {
   SECTION("64-bit length with the MSB set") {
     expect_failure(hex_bytes({0x82, 0x7F, 0x80, 0, 0, 0, 0, 0, 0, 1}), error::length_msb_set, 1002);
   }
-  SECTION("close body of one byte") {
-    expect_failure(hex_bytes({0x88, 0x01, 0x03}), error::bad_close_payload, 1002);
-  }
+  SECTION("close body of one byte") { expect_failure(hex_bytes({0x88, 0x01, 0x03}), error::bad_close_payload, 1002); }
   SECTION("close codes not allowed on the wire") {
     for (int code : {0, 999, 1004, 1005, 1006, 1015, 1016, 2999, 5000, 65535}) {
       INFO("code " << code);

@@ -18,9 +18,7 @@
 
 namespace duplex::rfc6455::test {
 
-inline std::span<const std::byte> bytes_of(std::string_view s) {
-  return std::as_bytes(std::span(s.data(), s.size()));
-}
+inline std::span<const std::byte> bytes_of(std::string_view s) { return std::as_bytes(std::span(s.data(), s.size())); }
 
 inline std::string hex_bytes(std::initializer_list<int> bytes) {
   std::string out;

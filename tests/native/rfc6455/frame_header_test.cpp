@@ -23,8 +23,10 @@ FrameHeaderDecoder::Result decode(const std::vector<std::string_view>& chunks, F
   auto result = FrameHeaderDecoder::Result::need_more;
   for (auto chunk : chunks) {
     auto in = bytes_of(chunk);
-    if (result == FrameHeaderDecoder::Result::need_more) result = d.feed(in);
-    else REQUIRE(in.empty());
+    if (result == FrameHeaderDecoder::Result::need_more)
+      result = d.feed(in);
+    else
+      REQUIRE(in.empty());
     if (result != FrameHeaderDecoder::Result::need_more) REQUIRE(in.empty());
   }
   return result;

@@ -32,7 +32,8 @@ std::string response(const std::string& extra = "Sec-WebSocket-Protocol: chat\r\
   return "HTTP/1.1 101 Switching Protocols\r\n"
          "Upgrade: websocket\r\n"
          "Connection: Upgrade\r\n"
-         "Sec-WebSocket-Accept: " + accept + "\r\n" + extra + "\r\n";
+         "Sec-WebSocket-Accept: " +
+         accept + "\r\n" + extra + "\r\n";
 }
 
 ClientHandshake::Status feed_all(ClientHandshake& h, const std::vector<std::string_view>& chunks) {
@@ -144,7 +145,8 @@ TEST_CASE("valid response, split anywhere, with leftover frames", "[handshake]")
 TEST_CASE("header names and Upgrade/Connection tokens are case-insensitive", "[handshake]") {
   const std::string text =
       "HTTP/1.1 101 Switching Protocols\r\nupgrade: WebSocket\r\nCONNECTION: keep-alive, UPGRADE\r\n"
-      "sec-websocket-accept: " + std::string(sample_accept) + "\r\n\r\n";
+      "sec-websocket-accept: " +
+      std::string(sample_accept) + "\r\n\r\n";
   ClientHandshake h(sample_request(), sample_key);
   CHECK(h.feed(bytes_of(text)) == ClientHandshake::Status::done);
   CHECK(h.protocol().empty());
@@ -188,11 +190,13 @@ TEST_CASE("Upgrade missing or wrong fails", "[handshake]") {
 }
 
 TEST_CASE("wrong Sec-WebSocket-Accept fails", "[handshake]") {
-  expect_failure(sample_request(), response("", compute_accept("AAAAAAAAAAAAAAAAAAAAAA==")), error::handshake_bad_accept);
+  expect_failure(sample_request(), response("", compute_accept("AAAAAAAAAAAAAAAAAAAAAA==")),
+                 error::handshake_bad_accept);
 }
 
 TEST_CASE("subprotocol not offered fails", "[handshake]") {
-  expect_failure(sample_request(), response("Sec-WebSocket-Protocol: other\r\n"), error::handshake_unrequested_protocol);
+  expect_failure(sample_request(), response("Sec-WebSocket-Protocol: other\r\n"),
+                 error::handshake_unrequested_protocol);
   // Subprotocol names compare case-sensitively.
   expect_failure(sample_request(), response("Sec-WebSocket-Protocol: Chat\r\n"), error::handshake_unrequested_protocol);
   // Only one may be selected.

@@ -8,8 +8,8 @@ using namespace duplex::rfc6455;
 
 TEST_CASE("response head: status line and fields", "[http_response]") {
   HttpResponseHead head;
-  REQUIRE_FALSE(parse_response_head(
-      "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nX-A: 1\r\nx-a:  2 \r\n", head));
+  REQUIRE_FALSE(
+      parse_response_head("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nX-A: 1\r\nx-a:  2 \r\n", head));
   CHECK(head.status == 101);
   CHECK(head.reason == "Switching Protocols");
   CHECK(head.field("upgrade") == "websocket");
@@ -26,10 +26,10 @@ TEST_CASE("response head: status without reason phrase", "[http_response]") {
 
 TEST_CASE("response head: malformed inputs", "[http_response]") {
   HttpResponseHead head;
-  for (const char* bad : {"", "HTTP/1.1 101\n", "HTTP/2 101 OK\r\n", "HTP/1.1 101 OK\r\n", "HTTP/1.1 1O1 OK\r\n",
-                          "HTTP/1.1 101 OK\r\nNoColon\r\n", "HTTP/1.1 101 OK\r\nBad Name: x\r\n",
-                          "HTTP/1.1 101 OK\r\nA: b\r\n folded\r\n", "HTTP/1.1 101 OK\r\n: empty\r\n",
-                          "HTTP/1.1 101 OK\r\nA: b\rc\r\n"}) {
+  for (const char* bad :
+       {"", "HTTP/1.1 101\n", "HTTP/2 101 OK\r\n", "HTP/1.1 101 OK\r\n", "HTTP/1.1 1O1 OK\r\n",
+        "HTTP/1.1 101 OK\r\nNoColon\r\n", "HTTP/1.1 101 OK\r\nBad Name: x\r\n",
+        "HTTP/1.1 101 OK\r\nA: b\r\n folded\r\n", "HTTP/1.1 101 OK\r\n: empty\r\n", "HTTP/1.1 101 OK\r\nA: b\rc\r\n"}) {
     INFO(bad);
     CHECK(parse_response_head(bad, head) == error::handshake_malformed);
   }

@@ -44,34 +44,48 @@ struct OutgoingFrame {
 
 namespace event {
 /// A whole data message arrived.
-struct MessageReceived { Message message; };
+struct MessageReceived {
+  Message message;
+};
 /// A Pong arrived (payload as sent by the peer).
-struct PongReceived { std::string payload; };
+struct PongReceived {
+  std::string payload;
+};
 /// The peer sent a Close frame first (RFC 6455 §7.1.3 "_The WebSocket Closing
 /// Handshake is Started_"); the engine has queued the echoing Close frame.
-struct PeerStartedClosing { std::uint16_t code; std::string reason; };
+struct PeerStartedClosing {
+  std::uint16_t code;
+  std::string reason;
+};
 /// The connection failed because of the peer (RFC 6455 §7.1.7); a Close frame
 /// carrying close_code_for(error) is queued where §7.1.7 allows one. Write the
 /// output, then close the TCP connection.
-struct Failed { std::error_code error; std::string detail; };
+struct Failed {
+  std::error_code error;
+  std::string detail;
+};
 /// The TCP connection has closed (after receive_eof). `code` is the code of the
 /// Close frame received (1005 if it had none), 1006 if none was received.
-struct Closed { bool was_clean; std::uint16_t code; std::string reason; };
+struct Closed {
+  bool was_clean;
+  std::uint16_t code;
+  std::string reason;
+};
 }  // namespace event
 
-using Event = std::variant<event::MessageReceived, event::PongReceived, event::PeerStartedClosing,
-                           event::Failed, event::Closed>;
+using Event =
+    std::variant<event::MessageReceived, event::PongReceived, event::PeerStartedClosing, event::Failed, event::Closed>;
 
 /// One client connection after a successful opening handshake.
 class Connection {
  public:
   enum class State {
-    open,            ///< data flows both ways
-    closing_sent,    ///< we sent Close, waiting for the peer's
-    closing_received,///< the peer sent Close; ours is queued
-    closed,          ///< both Close frames exchanged; wait for / do TCP close
-    failed,          ///< a protocol error; write output then close TCP
-    ended            ///< EOF received: nothing more happens
+    open,              ///< data flows both ways
+    closing_sent,      ///< we sent Close, waiting for the peer's
+    closing_received,  ///< the peer sent Close; ours is queued
+    closed,            ///< both Close frames exchanged; wait for / do TCP close
+    failed,            ///< a protocol error; write output then close TCP
+    ended              ///< EOF received: nothing more happens
   };
 
   Connection(ConnectionConfig config, RandomSource random);

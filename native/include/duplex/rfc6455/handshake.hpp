@@ -18,11 +18,11 @@ namespace duplex::rfc6455 {
 
 /// What goes into the opening handshake request.
 struct HandshakeRequest {
-  std::string host;        ///< Host header value (with ":port" when not the default)
-  std::string resource;    ///< request target, "/" at least
-  std::vector<std::string> protocols;  ///< Sec-WebSocket-Protocol offer, in order
-  std::vector<std::string> extensions; ///< Sec-WebSocket-Extensions offer (e.g. from permessage-deflate)
-  std::string origin;      ///< Origin header; empty: none
+  std::string host;                     ///< Host header value (with ":port" when not the default)
+  std::string resource;                 ///< request target, "/" at least
+  std::vector<std::string> protocols;   ///< Sec-WebSocket-Protocol offer, in order
+  std::vector<std::string> extensions;  ///< Sec-WebSocket-Extensions offer (e.g. from permessage-deflate)
+  std::string origin;                   ///< Origin header; empty: none
   std::vector<std::pair<std::string, std::string>> headers;  ///< extra fields
 };
 
