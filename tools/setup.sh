@@ -13,7 +13,8 @@ die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
 packages=(cmake g++ make pkg-config libboost1.81-dev libssl-dev zlib1g-dev
           catch2 python3-websockets openssl clang-14 libclang-rt-14-dev
           emscripten  # the wasm preset (em++ 3.1.6, tests run in node)
-          chromium)  # the browser test (headless, driven by npm playwright-core)
+          chromium  # the browser test (headless, driven by npm playwright-core)
+          tinyproxy microsocks)  # the proxy tests (HTTP CONNECT, SOCKS5)
 
 # node may come from NodeSource (its nodejs package ships npm); Debian's
 # nodejs and npm are only installed when there is no node at all.

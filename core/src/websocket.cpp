@@ -71,6 +71,10 @@ WebSocket::~WebSocket() {
 const std::string& WebSocket::url() const noexcept { return state_ ? state_->url().serialized : empty_string(); }
 ReadyState WebSocket::ready_state() const noexcept { return state_ ? state_->ready_state() : ReadyState::CLOSED; }
 std::uint64_t WebSocket::buffered_amount() const noexcept { return state_ ? state_->buffered_amount() : 0; }
+std::uint64_t WebSocket::buffered_amount_low_threshold() const noexcept { return state_ ? state_->low_threshold() : 0; }
+void WebSocket::buffered_amount_low_threshold(std::uint64_t threshold) noexcept {
+  if (state_) state_->low_threshold(threshold);
+}
 const std::string& WebSocket::extensions() const noexcept { return state_ ? state_->extensions() : empty_string(); }
 const std::string& WebSocket::protocol() const noexcept { return state_ ? state_->protocol() : empty_string(); }
 BinaryType WebSocket::binary_type() const noexcept { return state_ ? state_->binary_type() : BinaryType::blob; }
@@ -132,6 +136,10 @@ void WebSocket::onerror(std::function<void(const ErrorEvent&)> handler) {
 }
 void WebSocket::onclose(std::function<void(const CloseEvent&)> handler) {
   checked(state_).listeners().set_handler("close", typed(std::move(handler)));
+}
+
+void WebSocket::onbufferedamountlow(std::function<void(const Event&)> handler) {
+  checked(state_).listeners().set_handler("bufferedamountlow", std::move(handler));
 }
 
 ListenerId WebSocket::add_event_listener(std::string_view type, Listener listener, bool once) {

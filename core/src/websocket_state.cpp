@@ -23,6 +23,7 @@ WebSocket::State::State(Backend& backend, WebSocketUrl url)
 WebSocket::State::~State() = default;
 
 void WebSocket::State::connect(std::vector<std::string> protocols, Options options) {
+  max_buffered_ = options.max_buffered_amount;
   transport_ = backend_.connect(ConnectRequest{url_, std::move(protocols), std::move(options)}, *this);
 }
 
@@ -51,6 +52,18 @@ void WebSocket::State::send(Message message) {
   // (Likewise for binary data: "by the length of data in bytes".)
   const std::size_t size = message.payload.size();
   if (ready_state_ == ReadyState::OPEN && transport_) {
+    // Options::max_buffered_amount. WHATWG § send() answers a full buffer by
+    // closing the connection ("If the data cannot be sent, e.g. because it would
+    // need to be buffered but the buffer is full, the user agent must flag the
+    // WebSocket as full and then close the WebSocket connection"), which loses
+    // the queue. An opt-in limit is better answered as W3C WebRTC §
+    // RTCDataChannel.send() does: "If queuing data is not possible because not
+    // enough buffer space is available, throw an OperationError." The
+    // connection stays up; the application waits for bufferedamountlow.
+    if (max_buffered_ != 0 && (size > max_buffered_ || in_flight_ > max_buffered_ - size))
+      throw Error("OperationError", "send() of " + std::to_string(size) + " bytes would take bufferedAmount (" +
+                                        std::to_string(in_flight_) + ") over max_buffered_amount (" +
+                                        std::to_string(max_buffered_) + ")");
     in_flight_ += size;
     transport_->send(std::move(message));
   } else {
@@ -105,10 +118,7 @@ void WebSocket::State::on_transport_message(Message message) {
 
 void WebSocket::State::on_transport_flushed(std::size_t bytes) {
   if (facts_ignored_) return;
-  queue([bytes](State& s) {
-    if (s.ready_state_ == ReadyState::CLOSED) return;
-    s.in_flight_ -= std::min<std::uint64_t>(bytes, s.in_flight_);
-  });
+  queue([bytes](State& s) { s.flushed(bytes); });
 }
 
 void WebSocket::State::on_transport_closing() {
@@ -197,6 +207,17 @@ void WebSocket::State::failed(std::string reason) {
   transport_.reset();
   fire(ErrorEvent(std::move(reason)));
   if (!detached_) fire(CloseEvent(false, 1006, ""));
+}
+
+void WebSocket::State::flushed(std::size_t bytes) {
+  if (ready_state_ == ReadyState::CLOSED) return;
+  const std::uint64_t before = buffered_amount();
+  in_flight_ -= std::min<std::uint64_t>(bytes, in_flight_);
+  // W3C WebRTC § RTCDataChannel bufferedAmountLowThreshold: "When the
+  // bufferedAmount decreases from above this threshold to equal or below it,
+  // the user agent MUST queue a task that fires an event named
+  // bufferedamountlow." This step is itself a task queued to the loop.
+  if (before > low_threshold_ && buffered_amount() <= low_threshold_) fire(Event("bufferedamountlow"));
 }
 
 void WebSocket::State::fire(const Event& event) {

@@ -36,6 +36,8 @@ class WebSocket::State final : public TransportEvents, public std::enable_shared
   const WebSocketUrl& url() const noexcept { return url_; }
   ReadyState ready_state() const noexcept { return ready_state_; }
   std::uint64_t buffered_amount() const noexcept { return in_flight_ + unsent_; }
+  std::uint64_t low_threshold() const noexcept { return low_threshold_; }
+  void low_threshold(std::uint64_t threshold) noexcept { low_threshold_ = threshold; }
   const std::string& protocol() const noexcept { return protocol_; }
   const std::string& extensions() const noexcept { return extensions_; }
   BinaryType binary_type() const noexcept { return binary_type_; }
@@ -44,7 +46,8 @@ class WebSocket::State final : public TransportEvents, public std::enable_shared
 
   /// WHATWG § send(), step 1: throws InvalidStateError while CONNECTING.
   void check_can_send() const;
-  /// WHATWG § send(), step 2, for an already validated message.
+  /// WHATWG § send(), step 2, for an already validated message; throws
+  /// OperationError (queuing nothing) past Options::max_buffered_amount.
   void send(Message message);
   /// WHATWG § close the WebSocket, after close()'s argument checks.
   void close(std::optional<std::uint16_t> code, std::string reason);
@@ -64,6 +67,7 @@ class WebSocket::State final : public TransportEvents, public std::enable_shared
   void closed(bool was_clean, std::uint16_t code, std::string reason);
   void failed(std::string reason);
   void fire(const Event& event);
+  void flushed(std::size_t bytes);
 
   Backend& backend_;
   WebSocketUrl url_;
@@ -71,6 +75,8 @@ class WebSocket::State final : public TransportEvents, public std::enable_shared
   ReadyState ready_state_ = ReadyState::CONNECTING;
   std::uint64_t in_flight_ = 0;  // handed to the transport, not yet flushed
   std::uint64_t unsent_ = 0;     // "sent" while CLOSING/CLOSED: counted, never falls
+  std::uint64_t low_threshold_ = 0;
+  std::uint64_t max_buffered_ = 0;  // Options::max_buffered_amount; 0: no limit
   std::string protocol_;
   std::string extensions_;
   BinaryType binary_type_ = BinaryType::blob;

@@ -25,6 +25,21 @@ std::pair<std::string, std::string> parse_header(std::string_view text) {
   return {std::string(text.substr(0, colon)), std::string(value)};
 }
 
+// Seconds with an optional fraction ("0.5"), as milliseconds.
+std::chrono::milliseconds parse_seconds(std::string_view option, std::string_view text) {
+  double value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || !(value > 0) || value > 86'400)
+    throw UsageError(std::string(option) + " needs seconds from 0.001 to 86400, not '" + std::string(text) + "'");
+  return std::chrono::milliseconds(static_cast<long long>(value * 1000 + 0.5));
+}
+
+Options::TlsVersion parse_tls_version(std::string_view text) {
+  if (text == "1.2") return Options::TlsVersion::tls1_2;
+  if (text == "1.3") return Options::TlsVersion::tls1_3;
+  throw UsageError("--min-tls needs 1.2 or 1.3, not '" + std::string(text) + "'");
+}
+
 }  // namespace
 
 const char* usage_text() {
@@ -42,6 +57,14 @@ options:
       --cacert FILE        also trust the CA certificates in FILE (PEM) for wss://
       --cert FILE          client certificate (PEM) for mutual TLS; needs --key
       --key FILE           private key (PEM) of --cert
+      --min-tls VERSION    lowest TLS version accepted: 1.2 (default) or 1.3
+      --insecure           DANGER: accept any server certificate (expired,
+                           self-signed, another host's); prints a warning
+      --proxy URL          proxy: http://[user:pass@]host:port, socks5://...,
+                           socks5h://..., or 'direct' (default: the
+                           https_proxy / http_proxy / all_proxy variables)
+      --ping-interval S    send a Ping every S seconds (decimals allowed)
+      --pong-timeout S     fail when nothing answers a Ping within S seconds
   -b, --binary             send each input line as a binary message
   -x, --hex                print binary messages as hex instead of raw bytes
       --close-code CODE    close with CODE (1000 or 3000-4999) at end of input
@@ -85,6 +108,16 @@ CliOptions parse_command_line(int argc, const char* const argv[]) {
       options.connection.client_certificate_file = value();
     else if (arg == "--key")
       options.connection.client_key_file = value();
+    else if (arg == "--min-tls")
+      options.connection.min_tls_version = parse_tls_version(value());
+    else if (arg == "--insecure")
+      options.connection.insecure_skip_certificate_verification = true;
+    else if (arg == "--proxy")
+      options.connection.proxy = value();
+    else if (arg == "--ping-interval")
+      options.connection.ping_interval = parse_seconds(arg, value());
+    else if (arg == "--pong-timeout")
+      options.connection.pong_timeout = parse_seconds(arg, value());
     else if (arg == "-b" || arg == "--binary")
       options.send_binary = true;
     else if (arg == "-x" || arg == "--hex")

@@ -174,6 +174,10 @@ int main(int argc, char* argv[]) {
   }
   if (options.help) return std::fputs(usage_text(), stdout) < 0 ? 1 : 0;
   if (options.version) return std::puts("duplex 0.1.0") < 0 ? 1 : 0;
+  if (options.connection.insecure_skip_certificate_verification)
+    std::cerr << "duplex: WARNING: --insecure: server certificates are NOT verified; anyone on the path can read "
+                 "and change this connection"
+              << std::endl;
 
   boost::asio::io_context io(1);
   duplex::native::AsioBackend backend(io);

@@ -32,7 +32,8 @@ struct AsioBackend::TlsCache {
   std::shared_ptr<boost::asio::ssl::context> shared_default;
 };
 
-AsioBackend::AsioBackend(boost::asio::io_context& io) : io_(io), tls_cache_(std::make_unique<TlsCache>()) {}
+AsioBackend::AsioBackend(boost::asio::io_context& io, AsioBackendConfig config)
+    : io_(io), config_(std::move(config)), tls_cache_(std::make_unique<TlsCache>()) {}
 AsioBackend::~AsioBackend() = default;
 
 void AsioBackend::post(std::function<void()> task) { boost::asio::post(io_, std::move(task)); }
@@ -46,8 +47,7 @@ Capabilities AsioBackend::capabilities() const {
   c.extra_headers = c.origin = c.client_certificates = c.ca_file = true;
   c.open_timeout = c.close_timeout = c.max_message_size = true;
   c.permessage_deflate_options = true;
-  c.proxies = false;  // not implemented yet
-  c.ping = false;     // not implemented yet
+  c.proxies = c.ping = c.heartbeat = c.connect_timeout = c.tls_settings = true;
   return c;
 }
 
@@ -66,7 +66,7 @@ std::unique_ptr<Transport> AsioBackend::connect(ConnectRequest request, Transpor
       tls_error = e.what();  // a network-side failure: reported as error + close, never thrown
     }
   }
-  auto session = std::make_shared<AsioSession>(io_, std::move(tls), std::move(request), events);
+  auto session = std::make_shared<AsioSession>(io_, std::move(tls), std::move(request), events, config_.resolver);
   if (tls_error.empty())
     session->start();
   else

@@ -1,13 +1,11 @@
 #include "asio_session.hpp"
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/read.hpp>
-#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <string>
 
+#include "happy_eyeballs.hpp"
 #include "openssl_random.hpp"
-#include "tls_context.hpp"
 
 namespace duplex::native {
 namespace asio = boost::asio;
@@ -19,21 +17,27 @@ constexpr std::size_t initial_read_buffer = 8 * 1024;  // idle connections stay 
 constexpr std::size_t max_read_buffer = 256 * 1024;    // bulk transfers read big chunks
 constexpr std::size_t max_frames_per_write = 64;
 
-std::string describe_endpoint(const WebSocketUrl& url) { return url.host + ":" + std::to_string(url.port); }
-
 }  // namespace
 
+// The session's files: this one (reading, writing, closing), and
+// asio_session_connect.cpp (resolve, connect, proxy, TLS, opening handshake)
+// and asio_session_liveness.cpp (heartbeat, idle timeout).
+
 AsioSession::AsioSession(asio::io_context& io, std::shared_ptr<asio::ssl::context> tls, ConnectRequest request,
-                         TransportEvents& events)
+                         TransportEvents& events, SessionResolver resolver)
     : io_(io),
       tls_context_(std::move(tls)),
       request_(std::move(request)),
       events_(&events),
       resolver_(io),
+      custom_resolver_(std::move(resolver)),
       stream_(std::in_place_type<tcp::socket>, io),
       open_timer_(io),
       close_timer_(io),
-      read_buffer_(initial_read_buffer) {
+      read_buffer_(initial_read_buffer),
+      ping_timer_(io),
+      pong_timer_(io),
+      idle_timer_(io) {
   if (request_.url.secure && tls_context_) stream_.emplace<tls_stream>(io, *tls_context_);
 }
 
@@ -42,75 +46,8 @@ AsioSession::tcp::socket& AsioSession::tcp_socket() {
   return std::get<tcp::socket>(stream_);
 }
 
-template <class Operation>
-void AsioSession::with_stream(Operation&& operation) {
-  std::visit(operation, stream_);
-}
-
-template <class Report>
-void AsioSession::report(Report&& report_fact) {
-  if (events_ != nullptr && !terminal_reported_) report_fact(*events_);
-}
-
-void AsioSession::start() {
-  open_timer_.expires_after(request_.options.open_timeout);
-  open_timer_.async_wait([self = shared_from_this()](const error_code& ec) {
-    if (ec || self->phase_ == Phase::open || self->phase_ == Phase::ended) return;
-    self->fail("opening handshake timed out after " + std::to_string(self->request_.options.open_timeout.count()) +
-               " ms");
-  });
-  // Every address the name resolves to, IPv6 and IPv4, is tried in turn by async_connect.
-  resolver_.async_resolve(request_.url.host_name(), std::to_string(request_.url.port),
-                          [self = shared_from_this()](const error_code& ec, const tcp::resolver::results_type& r) {
-                            self->on_resolved(ec, r);
-                          });
-}
-
 void AsioSession::fail_later(std::string reason) {
   asio::post(io_, [self = shared_from_this(), reason = std::move(reason)]() mutable { self->fail(std::move(reason)); });
-}
-
-void AsioSession::on_resolved(const error_code& ec, const tcp::resolver::results_type& results) {
-  if (phase_ == Phase::ended) return;
-  if (ec) return fail("cannot resolve " + request_.url.host_name() + ": " + ec.message());
-  asio::async_connect(tcp_socket(), results, [self = shared_from_this()](const error_code& e, const tcp::endpoint&) {
-    self->on_connected(e);
-  });
-}
-
-void AsioSession::on_connected(const error_code& ec) {
-  if (phase_ == Phase::ended) return;
-  if (ec) return fail("cannot connect to " + describe_endpoint(request_.url) + ": " + ec.message());
-  tcp_socket().set_option(tcp::no_delay(true));
-  auto* tls = std::get_if<tls_stream>(&stream_);
-  if (tls == nullptr) return send_handshake_request();
-  prepare_tls_session(tls->native_handle(), request_.url.host_name());
-  tls->async_handshake(asio::ssl::stream_base::client, [self = shared_from_this()](const error_code& e) {
-    if (self->phase_ == Phase::ended) return;
-    if (e) return self->fail(describe_tls_failure(std::get<tls_stream>(self->stream_).native_handle(), e));
-    self->send_handshake_request();
-  });
-}
-
-void AsioSession::send_handshake_request() {
-  phase_ = Phase::handshaking;
-  rfc6455::HandshakeRequest handshake{request_.url.host_header(), request_.url.resource,   request_.protocols, {},
-                                      request_.options.origin,    request_.options.headers};
-  if (request_.options.permessage_deflate) {
-    rfc6455::DeflateOffer offer;
-    offer.client_no_context_takeover = request_.options.deflate_no_context_takeover;
-    offer.server_no_context_takeover = request_.options.deflate_no_context_takeover;
-    handshake.extensions.push_back(rfc6455::deflate_offer_element(offer));
-  }
-  handshake_.emplace(std::move(handshake), rfc6455::RandomSource(openssl_random_bytes));
-  with_stream([this](auto& stream) {
-    asio::async_write(stream, asio::buffer(handshake_->request_bytes()),
-                      [self = shared_from_this()](const error_code& ec, std::size_t) {
-                        if (self->phase_ == Phase::ended) return;
-                        if (ec) return self->fail("cannot send the opening handshake: " + ec.message());
-                      });
-  });
-  read();
 }
 
 void AsioSession::read() {
@@ -123,6 +60,7 @@ void AsioSession::read() {
 void AsioSession::on_read(const error_code& ec, std::size_t size) {
   if (phase_ == Phase::ended) return;
   if (ec) return on_read_error(ec);
+  last_received_ = std::chrono::steady_clock::now();
   const std::span<const std::byte> bytes(read_buffer_.data(), size);
   if (phase_ == Phase::handshaking) {
     on_handshake_bytes(bytes);
@@ -149,6 +87,7 @@ void AsioSession::on_handshake_bytes(std::span<const std::byte> bytes) {
   config.permessage_deflate = handshake_->permessage_deflate();
   connection_.emplace(config, rfc6455::RandomSource(openssl_random_bytes));
   report([&](TransportEvents& e) { e.on_transport_open(handshake_->protocol(), handshake_->extensions()); });
+  start_liveness_timers();
   // Frames that arrived in the same read as the handshake's end.
   if (!handshake_->leftover().empty()) connection_->receive(handshake_->leftover());
   handshake_.reset();
@@ -157,8 +96,7 @@ void AsioSession::on_handshake_bytes(std::span<const std::byte> bytes) {
 
 void AsioSession::on_read_error(const error_code& ec) {
   if (phase_ != Phase::open)
-    return fail("connection to " + describe_endpoint(request_.url) +
-                " closed during the opening handshake: " + ec.message());
+    return fail("connection to " + describe_endpoint() + " closed during the opening handshake: " + ec.message());
   // EOF, a TLS stream truncated, a reset or our own close on timeout: the TCP
   // connection is gone either way, and the engine decides how cleanly.
   connection_->receive_eof();
@@ -171,6 +109,7 @@ void AsioSession::drain_engine_events() {
         [this](auto& e) {
           using T = std::decay_t<decltype(e)>;
           if constexpr (std::is_same_v<T, rfc6455::event::MessageReceived>) {
+            last_message_ = std::chrono::steady_clock::now();
             report([&](TransportEvents& t) { t.on_transport_message(std::move(e.message)); });
           } else if constexpr (std::is_same_v<T, rfc6455::event::PeerStartedClosing>) {
             report([](TransportEvents& t) { t.on_transport_closing(); });
@@ -246,6 +185,7 @@ void AsioSession::start_close_timer() {
 
 void AsioSession::send(Message message) {
   if (phase_ != Phase::open) return;
+  last_message_ = std::chrono::steady_clock::now();
   connection_->send(std::move(message));
   flush();
 }
@@ -279,7 +219,11 @@ void AsioSession::finish() {
   terminal_reported_ = true;
   open_timer_.cancel();
   close_timer_.cancel();
+  ping_timer_.cancel();
+  pong_timer_.cancel();
+  idle_timer_.cancel();
   resolver_.cancel();
+  if (connector_) connector_->cancel();
   error_code ignored;
   tcp_socket().close(ignored);
 }

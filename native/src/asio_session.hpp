@@ -7,6 +7,8 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <variant>
@@ -15,8 +17,15 @@
 #include "duplex/rfc6455/connection.hpp"
 #include "duplex/rfc6455/handshake.hpp"
 #include "duplex/transport.hpp"
+#include "proxy/proxy_config.hpp"
 
 namespace duplex::native {
+
+class HappyEyeballs;
+
+/// Name resolution the session uses: the system resolver when empty.
+using SessionResolver =
+    std::function<std::vector<boost::asio::ip::tcp::endpoint>(const std::string& host, std::uint16_t port)>;
 
 /// Owns the socket and the engine of one connection. Kept alive by its own
 /// pending operations (shared_from_this), so it can finish a closing handshake
@@ -24,7 +33,7 @@ namespace duplex::native {
 class AsioSession : public std::enable_shared_from_this<AsioSession> {
  public:
   AsioSession(boost::asio::io_context& io, std::shared_ptr<boost::asio::ssl::context> tls, ConnectRequest request,
-              TransportEvents& events);
+              TransportEvents& events, SessionResolver resolver = {});
 
   /// Resolve, connect, TLS, opening handshake; then read until the connection ends.
   void start();
@@ -45,12 +54,28 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   using tls_stream = boost::asio::ssl::stream<tcp::socket>;
 
   tcp::socket& tcp_socket();
+  std::string describe_endpoint() const;
   template <class Operation>
   void with_stream(Operation&& operation);
 
-  void on_resolved(const boost::system::error_code& ec, const tcp::resolver::results_type& results);
-  void on_connected(const boost::system::error_code& ec);
+  // Connecting (asio_session_connect.cpp): resolve, race addresses, proxy
+  // tunnel, TLS, then the opening handshake.
+  using Addresses = std::vector<tcp::endpoint>;
+  void resolve(const std::string& host, std::uint16_t port, std::function<void(Addresses)> next);
+  void connect_to(Addresses addresses, std::string what);
+  void on_connected(std::optional<tcp::socket> socket, const std::string& error);
+  void open_tunnel(const std::string& host);
+  void start_tls();
   void send_handshake_request();
+
+  // Liveness (asio_session_liveness.cpp): heartbeat and idle timeout.
+  void start_liveness_timers();
+  void schedule_ping();
+  void on_ping_due();
+  void on_pong_deadline(std::chrono::steady_clock::time_point ping_sent);
+  void schedule_idle_check(std::chrono::steady_clock::duration after);
+  void on_idle_check();
+
   void read();
   void on_read(const boost::system::error_code& ec, std::size_t size);
   void on_handshake_bytes(std::span<const std::byte> bytes);
@@ -72,6 +97,9 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   bool terminal_reported_ = false;
 
   tcp::resolver resolver_;
+  SessionResolver custom_resolver_;
+  std::optional<proxy::ProxyUrl> proxy_;
+  std::shared_ptr<HappyEyeballs> connector_;
   std::variant<tcp::socket, tls_stream> stream_;
   boost::asio::steady_timer open_timer_;
   boost::asio::steady_timer close_timer_;
@@ -86,6 +114,23 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   bool close_after_flush_ = false;
   std::vector<rfc6455::OutgoingFrame> in_flight_;
   std::vector<boost::asio::const_buffer> write_buffers_;
+
+  boost::asio::steady_timer ping_timer_;
+  boost::asio::steady_timer pong_timer_;
+  boost::asio::steady_timer idle_timer_;
+  bool pong_timer_armed_ = false;
+  std::chrono::steady_clock::time_point last_received_{};  // any bytes from the peer
+  std::chrono::steady_clock::time_point last_message_{};   // a data message either way
 };
+
+template <class Operation>
+inline void AsioSession::with_stream(Operation&& operation) {
+  std::visit(operation, stream_);
+}
+
+template <class Report>
+inline void AsioSession::report(Report&& report_fact) {
+  if (events_ != nullptr && !terminal_reported_) report_fact(*events_);
+}
 
 }  // namespace duplex::native

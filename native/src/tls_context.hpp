@@ -13,14 +13,17 @@ namespace duplex::native {
 /// True if `options` need a TLS context of their own (not the shared default one).
 bool needs_own_tls_context(const Options& options);
 
-/// Builds a TLS 1.2+ client context that verifies the peer: system trust store,
-/// plus `options.ca_file`, with the client certificate/key if given.
+/// Builds a client context (TLS 1.2+, or 1.3 with min_tls_version) that
+/// verifies the peer: system trust store, plus `options.ca_file` and
+/// `options.ca_pem`, with the client certificate/key (files or PEM) if given.
+/// With `insecure_skip_certificate_verification` it verifies nothing.
 /// Throws std::runtime_error naming the file and OpenSSL's reason on failure.
 std::shared_ptr<boost::asio::ssl::context> make_tls_context(const Options& options);
 
 /// Configures one TLS connection to `host`: SNI (not for IP literals, RFC 6066 §3)
-/// and host name or IP verification of the certificate (RFC 6125).
-void prepare_tls_session(SSL* ssl, const std::string& host);
+/// and host name or IP verification of the certificate (RFC 6125), unless
+/// `options.insecure_skip_certificate_verification`.
+void prepare_tls_session(SSL* ssl, const std::string& host, const Options& options);
 
 /// A one-line reason for a failed TLS handshake, naming the certificate error
 /// ("certificate has expired", "hostname mismatch", "unable to get local issuer

@@ -3,6 +3,8 @@
 // queue, and a Transport that records what core asked of it and lets a test
 // report facts.
 
+#include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -76,10 +78,18 @@ class FakeTransport final : public Transport {
   FakeTransport*& slot_;
 };
 
-/// A Backend whose loop runs only when the test calls run_all().
+/// A Backend whose loop runs only when the test calls run_all(), and whose
+/// clock moves only when the test calls advance().
 class FakeBackend final : public Backend {
  public:
   void post(std::function<void()> task) override { tasks_.push_back(std::move(task)); }
+
+  std::unique_ptr<Timer> post_after(std::chrono::milliseconds delay, std::function<void()> task) override {
+    auto entry = std::make_shared<TimerEntry>(TimerEntry{now_ + delay, std::move(task)});
+    timers_.push_back(entry);
+    delays.push_back(delay);
+    return std::make_unique<FakeTimer>(entry);
+  }
 
   void check_options(const Options& options) const override {
     if (!options.ca_file.empty() && refuse_ca_file) throw Error("NotSupportedError", "ca_file");
@@ -112,6 +122,36 @@ class FakeBackend final : public Backend {
   }
   std::size_t pending() const noexcept { return tasks_.size(); }
 
+  /// Moves the clock forward by `by`, running the loop and every timer that
+  /// falls due on the way, in due order.
+  void advance(std::chrono::milliseconds by) {
+    const auto end = now_ + by;
+    run_all();
+    for (;;) {
+      std::shared_ptr<TimerEntry> next;
+      for (const auto& t : timers_)
+        if (t->task && t->due <= end && (!next || t->due < next->due)) next = t;
+      if (!next) break;
+      now_ = std::max(now_, next->due);
+      auto task = std::move(next->task);
+      next->task = nullptr;
+      task();
+      run_all();
+    }
+    now_ = end;
+    std::erase_if(timers_, [](const auto& t) { return !t->task; });
+  }
+  /// Timers neither run nor cancelled.
+  std::size_t pending_timers() const {
+    std::size_t n = 0;
+    for (const auto& t : timers_) n += t->task ? 1 : 0;
+    return n;
+  }
+  std::chrono::milliseconds now() const noexcept { return now_; }
+
+  /// Every delay post_after() was asked for, in order.
+  std::vector<std::chrono::milliseconds> delays;
+
   /// The transport most recently connected, or nullptr once destroyed.
   FakeTransport* transport() const noexcept { return current_; }
 
@@ -122,7 +162,20 @@ class FakeBackend final : public Backend {
   bool refuse_ca_file = false;
 
  private:
+  struct TimerEntry {
+    std::chrono::milliseconds due;
+    std::function<void()> task;  // empty once run or cancelled
+  };
+  struct FakeTimer final : Timer {
+    explicit FakeTimer(std::shared_ptr<TimerEntry> e) : entry(std::move(e)) {}
+    ~FakeTimer() override { cancel(); }
+    void cancel() noexcept override { entry->task = nullptr; }
+    std::shared_ptr<TimerEntry> entry;
+  };
+
   std::deque<std::function<void()>> tasks_;
+  std::vector<std::shared_ptr<TimerEntry>> timers_;
+  std::chrono::milliseconds now_{0};
   FakeTransport* current_ = nullptr;
 };
 

@@ -68,6 +68,7 @@ TEST_CASE("a redirect is not followed", "[native][hostile][handshake]") {
   INFO("status " << status);
   const auto o = play({"/redirect/" + status}, std::chrono::milliseconds(100));
   check_refused(o, "server answered " + status);
+  check_refused(o, "/redirected, not followed)");  // the Location is named
   CHECK(o.server.has("REQUEST /redirect/" + status));
   CHECK_FALSE(o.server.has("REQUEST /redirected"));
 }

@@ -5,6 +5,7 @@
 #   wrong.pem / wrong.key    wrong.example only (SAN DNS:wrong.example), by the CA
 #   self.pem / self.key      localhost, self-signed (not by the CA)
 #   client.pem / client.key  a client certificate (clientAuth), by the CA
+#   expired.pem / expired.key  localhost, by the CA, valid 2020-01-01 to 2021-01-01
 # Usage: make_certs.sh OUTDIR
 set -euo pipefail
 
@@ -17,7 +18,7 @@ mkdir -p "$out"
 cd "$out"
 
 log=$(mktemp)
-trap 'rm -f "$log" ./*.csr ./*.ext ./*.srl' EXIT
+trap 'rm -f "$log" ./*.csr ./*.ext ./*.srl ca.cnf index.txt* serial* 01.pem' EXIT
 
 run() {
   if ! "$@" >"$log" 2>&1; then
@@ -63,6 +64,18 @@ subjectAltName=DNS:wrong.example"
 sign client "/CN=duplex test client" 'basicConstraints=CA:FALSE
 keyUsage=critical,digitalSignature
 extendedKeyUsage=clientAuth'
+
+# A certificate that has expired: `openssl x509 -req` (OpenSSL 3.0) cannot
+# back-date, `openssl ca` can (-startdate/-enddate).
+new_key expired
+run openssl req -new -key expired.key -subj "/CN=localhost" -out expired.csr
+printf '%s\n' "$leaf_server" 'subjectAltName=DNS:localhost,IP:127.0.0.1' >expired.ext
+printf '%s\n' '[ca]' 'default_ca = test_ca' '[test_ca]' 'database = index.txt' 'new_certs_dir = .' \
+  'serial = serial' 'default_md = sha256' 'policy = any' '[any]' 'commonName = supplied' >ca.cnf
+: >index.txt
+echo 01 >serial
+run openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key -notext -extfile expired.ext \
+  -startdate 20200101000000Z -enddate 20210101000000Z -in expired.csr -out expired.pem
 
 new_key self
 run openssl req -x509 -new -key self.key -sha256 -days "$days" \

@@ -4,9 +4,9 @@
 // Usage:
 //   node ws_echo_server.js [--tls-cert FILE --tls-key FILE]
 //                          [--tls-client-ca FILE] [--max-payload BYTES]
-//                          [--deflate] [--exit-with-stdin]
+//                          [--deflate] [--port N] [--exit-with-stdin]
 //
-// Listens on 127.0.0.1 on an ephemeral port and prints `LISTENING <port>` on
+// Listens on 127.0.0.1 on an ephemeral port (or port N) and prints `LISTENING <port>` on
 // stdout once ready. With --tls-cert/--tls-key it serves wss:// (https). With
 // --tls-client-ca it also requires a client certificate signed by that CA.
 // With --deflate it accepts permessage-deflate (RFC 7692) and compresses
@@ -27,6 +27,11 @@
 //                               TCP connection open
 //   /headers                    send the request headers as one JSON text
 //                               message, then echo
+//   /stop-reading               complete the handshake, then stop reading the
+//                               TCP connection (Pings are never answered)
+//   /discard                    read and drop binary messages; answer each
+//                               text message with the total payload bytes of
+//                               the binary messages received so far (as text)
 // Subprotocols: the first one the client offers out of chat, json, superchat.
 'use strict';
 
@@ -40,7 +45,7 @@ const SERVER_PROTOCOLS = ['chat', 'json', 'superchat'];
 const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
 function parseArgs(argv) {
-  const opts = { maxPayload: 256 * 1024 * 1024, exitWithStdin: false, deflate: false };
+  const opts = { maxPayload: 256 * 1024 * 1024, exitWithStdin: false, deflate: false, port: 0 };
   for (let i = 0; i < argv.length; ++i) {
     const arg = argv[i];
     const value = () => {
@@ -54,6 +59,7 @@ function parseArgs(argv) {
       case '--max-payload': opts.maxPayload = Number(value()); break;
       case '--exit-with-stdin': opts.exitWithStdin = true; break;
       case '--deflate': opts.deflate = true; break;
+      case '--port': opts.port = Number(value()); break;
       default: fail(`unknown argument: ${arg}`);
     }
   }
@@ -62,6 +68,9 @@ function parseArgs(argv) {
   }
   if (!Number.isInteger(opts.maxPayload) || opts.maxPayload <= 0) {
     fail('--max-payload needs a positive integer');
+  }
+  if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) {
+    fail('--port needs a port number');
   }
   return opts;
 }
@@ -154,6 +163,14 @@ function onConnection(ws, req, socket) {
     ws.terminate();
   } else if (route === 'drop-after' && parseCount(segments[1]) !== undefined) {
     echo(ws, parseCount(segments[1]), () => ws.terminate());
+  } else if (route === 'discard') {
+    let total = 0;
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) total += data.length;
+      else ws.send(String(total));
+    });
+  } else if (route === 'stop-reading') {
+    socket.pause();
   } else if (route === 'headers') {
     ws.send(JSON.stringify(req.headers));
     echo(ws);
@@ -229,7 +246,7 @@ function main() {
     process.stdin.resume();
   }
 
-  server.listen(0, '127.0.0.1', () => {
+  server.listen(opts.port, '127.0.0.1', () => {
     process.stdout.write(`LISTENING ${server.address().port}\n`);
   });
 }

@@ -50,7 +50,9 @@ struct CertificateStore {
                              dir + "/self.pem",
                              dir + "/self.key",
                              dir + "/client.pem",
-                             dir + "/client.key"};
+                             dir + "/client.key",
+                             dir + "/expired.pem",
+                             dir + "/expired.key"};
   }
   ~CertificateStore() {
     std::error_code ignored;
@@ -71,6 +73,12 @@ std::string Peer::url(std::string_view path) const {
 }
 
 Peer start_ws_peer() { return start(ws_command(), false); }
+
+Peer start_ws_peer_on_port(std::uint16_t port) {
+  auto argv = ws_command();
+  argv.insert(argv.end(), {"--port", std::to_string(port)});
+  return start(std::move(argv), false);
+}
 
 Peer start_ws_peer_tls(const std::string& cert, const std::string& key, const std::string& client_ca) {
   auto argv = ws_command();

@@ -34,6 +34,10 @@ struct Peer {
 /// come up (e.g. tests/peers/node_modules is missing: run tools/setup.sh).
 Peer start_ws_peer();
 
+/// Starts the npm `ws` echo server on 127.0.0.1:`port` (e.g. again on the port
+/// of one that was stopped). Native only.
+Peer start_ws_peer_on_port(std::uint16_t port);
+
 /// Starts the npm `ws` echo server over TLS with the given PEM files. With a
 /// client_ca it also demands a client certificate signed by that CA.
 Peer start_ws_peer_tls(const std::string& cert, const std::string& key, const std::string& client_ca = {});
@@ -88,6 +92,8 @@ struct TestCertificates {
   std::string self_key;
   std::string client_cert;  ///< clientAuth, by the CA
   std::string client_key;
+  std::string expired_cert;  ///< localhost, by the CA, expired on 2021-01-01
+  std::string expired_key;
 };
 
 /// Makes the certificates on first use (once per process, into a temporary

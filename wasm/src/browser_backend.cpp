@@ -17,6 +17,42 @@ void BrowserBackend::post(std::function<void()> task) {
   duplex_ws_schedule_tasks();
 }
 
+namespace {
+
+class HostTimer final : public Timer {
+ public:
+  HostTimer(BrowserBackend& backend, int id) : backend_(backend), id_(id) {}
+  ~HostTimer() override { cancel(); }
+  void cancel() noexcept override { backend_.cancel_timer(id_); }
+
+ private:
+  BrowserBackend& backend_;
+  int id_;
+};
+
+}  // namespace
+
+std::unique_ptr<Timer> BrowserBackend::post_after(std::chrono::milliseconds delay, std::function<void()> task) {
+  const int id = duplex_ws_set_timer(delay.count() > 0 ? static_cast<double>(delay.count()) : 0.0);
+  timers_[id] = std::move(task);
+  return std::make_unique<HostTimer>(*this, id);
+}
+
+void BrowserBackend::run_timer(int id) {
+  auto it = timers_.find(id);
+  if (it == timers_.end()) return;
+  auto task = std::move(it->second);
+  timers_.erase(it);
+  // Run as a posted task (after those already queued), so an exception takes
+  // the same way out.
+  tasks_.push_back(std::move(task));
+  if (!in_tasks) run_tasks();
+}
+
+void BrowserBackend::cancel_timer(int id) noexcept {
+  if (timers_.erase(id) > 0) duplex_ws_clear_timer(id);
+}
+
 void BrowserBackend::check_options(const Options& options) const {
   // The WHATWG constructor takes a URL and protocols only: the handshake's
   // other fields and the TLS setup belong to the host.
@@ -34,6 +70,27 @@ void BrowserBackend::check_options(const Options& options) const {
   if (options.deflate_no_context_takeover)
     throw Error("NotSupportedError",
                 "Options::deflate_no_context_takeover: the host negotiates its own deflate parameters");
+  // Proxies, connection racing and TLS settings belong to the host (its proxy
+  // settings, its own Happy Eyeballs, its trust store); the browser API has no
+  // Ping and no idle timer of its own.
+  const Options defaults;
+  if (!options.proxy.empty()) throw Error("NotSupportedError", "Options::proxy: the host uses its own proxy settings");
+  if (options.connect_timeout != defaults.connect_timeout)
+    throw Error("NotSupportedError", "Options::connect_timeout: the host decides how it connects");
+  if (options.ping_interval.count() != 0 || options.pong_timeout.count() != 0)
+    throw Error("NotSupportedError", "Options::ping_interval / pong_timeout: a browser's WebSocket cannot send Pings");
+  if (options.idle_timeout.count() != 0)
+    throw Error("NotSupportedError", "Options::idle_timeout: not available on this backend");
+  if (!options.ca_pem.empty())
+    throw Error("NotSupportedError", "Options::ca_pem: the host's trust store decides wss:// certificates");
+  if (!options.client_certificate_pem.empty() || !options.client_key_pem.empty())
+    throw Error("NotSupportedError",
+                "Options::client_certificate_pem / client_key_pem: the host chooses client certificates");
+  if (options.min_tls_version != Options::TlsVersion::tls1_2)
+    throw Error("NotSupportedError", "Options::min_tls_version: the host decides TLS versions");
+  if (options.insecure_skip_certificate_verification)
+    throw Error("NotSupportedError",
+                "Options::insecure_skip_certificate_verification: the host always verifies certificates");
 }
 
 Capabilities BrowserBackend::capabilities() const {
@@ -77,6 +134,8 @@ std::size_t host_socket_count() noexcept { return static_cast<std::size_t>(duple
 }  // namespace duplex::wasm
 
 extern "C" EMSCRIPTEN_KEEPALIVE void duplex_wasm_run_tasks() { duplex::wasm::browser_backend().run_tasks(); }
+
+extern "C" EMSCRIPTEN_KEEPALIVE void duplex_wasm_on_timer(int id) { duplex::wasm::browser_backend().run_timer(id); }
 
 namespace duplex {
 

@@ -6,6 +6,7 @@
 #include <deque>
 #include <exception>
 #include <functional>
+#include <map>
 #include <memory>
 #include <utility>
 
@@ -17,6 +18,8 @@ class BrowserBackend final : public Backend {
  public:
   /// Queues `task`; a host macrotask (setImmediate / MessageChannel) runs it.
   void post(std::function<void()> task) override;
+  /// The host's setTimeout; the task runs from that macrotask.
+  std::unique_ptr<Timer> post_after(std::chrono::milliseconds delay, std::function<void()> task) override;
   /// Throws Error("NotSupportedError") for headers, origin, ca_file and client
   /// certificates: a browser's WebSocket has no way to honour them.
   void check_options(const Options& options) const override;
@@ -27,8 +30,12 @@ class BrowserBackend final : public Backend {
   /// next macrotask, so the host's own events interleave. An exception from a
   /// task is kept for run() when one is waiting, else rethrown to the host.
   void run_tasks();
-  /// True while a task is queued or a transport has not ended.
-  bool busy() const noexcept { return !tasks_.empty() || active_ > 0; }
+  /// Runs the task of host timer `id` (from duplex_wasm_on_timer).
+  void run_timer(int id);
+  /// Forgets timer `id` and clears it in the host.
+  void cancel_timer(int id) noexcept;
+  /// True while a task is queued, a timer is pending or a transport has not ended.
+  bool busy() const noexcept { return !tasks_.empty() || !timers_.empty() || active_ > 0; }
   /// The exception a task threw while run() was waiting, if any (cleared).
   std::exception_ptr take_exception() noexcept { return std::exchange(exception_, nullptr); }
 
@@ -41,6 +48,7 @@ class BrowserBackend final : public Backend {
 
  private:
   std::deque<std::function<void()>> tasks_;
+  std::map<int, std::function<void()>> timers_;  // pending host timers by id
   std::size_t active_ = 0;
   std::exception_ptr exception_;
 };

@@ -259,6 +259,24 @@ var LibraryDuplexWebSocket = {
     } catch (e) {}
   },
 
+  // Backend::post_after: a host timer that calls back into C++ by id.
+  $DuplexWsTimers: {nextId: 1, handles: {}},
+  duplex_ws_set_timer__deps: ['$DuplexWsTimers'],
+  duplex_ws_set_timer: function(delayMs) {
+    var id = DuplexWsTimers.nextId++;
+    DuplexWsTimers.handles[id] = setTimeout(function() {
+      delete DuplexWsTimers.handles[id];
+      _duplex_wasm_on_timer(id);
+    }, delayMs);
+    return id;
+  },
+  duplex_ws_clear_timer__deps: ['$DuplexWsTimers'],
+  duplex_ws_clear_timer: function(id) {
+    if (!(id in DuplexWsTimers.handles)) return;
+    clearTimeout(DuplexWsTimers.handles[id]);
+    delete DuplexWsTimers.handles[id];
+  },
+
   // Sockets in the Map: what a leak check counts.
   duplex_ws_socket_count__deps: ['$DuplexWs'],
   duplex_ws_socket_count: function() { return DuplexWs.sockets.size; },

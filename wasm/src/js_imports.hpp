@@ -17,6 +17,10 @@ void duplex_ws_send(int id, int binary, const char* data, std::size_t length);
 void duplex_ws_close(int id, int code, const char* reason, std::size_t reason_length, double close_timeout_ms);
 /// Forget the socket (no further fact) and close it in the background.
 void duplex_ws_destroy(int id, int going_away);
+/// `setTimeout` that calls duplex_wasm_on_timer(id); returns the id.
+int duplex_ws_set_timer(double delay_ms);
+/// `clearTimeout` of a timer set by duplex_ws_set_timer.
+void duplex_ws_clear_timer(int id);
 /// Sockets in the js-library's Map.
 int duplex_ws_socket_count();
 }

@@ -1,6 +1,7 @@
 #pragma once
 // A backend is where sockets live: an event loop and a way to open transports.
 
+#include <chrono>
 #include <functional>
 #include <memory>
 
@@ -24,6 +25,20 @@ struct Capabilities {
                                             ///< can be changed (browsers always offer deflate their way)
   bool proxies = false;                     ///< HTTP CONNECT / SOCKS proxies
   bool ping = false;                        ///< application-initiated Ping frames
+  bool heartbeat = false;        ///< Options::ping_interval / pong_timeout / idle_timeout
+  bool connect_timeout = false;  ///< Options::connect_timeout bounds each TCP connection attempt
+  bool tls_settings = false;     ///< Options::ca_pem, client_*_pem, min_tls_version,
+                                 ///< insecure_skip_certificate_verification
+};
+
+/// A task scheduled with `Backend::post_after`. Destroying the handle (or
+/// calling cancel()) before the task ran means it never runs.
+class Timer {
+ public:
+  virtual ~Timer() = default;
+  /// The task will not run (if it has not run yet) and is released. Safe to
+  /// call from inside the task and more than once.
+  virtual void cancel() noexcept = 0;
 };
 
 /// An event loop plus a transport factory. Native: `duplex::native::AsioBackend`
@@ -33,6 +48,12 @@ class Backend {
   virtual ~Backend() = default;
   /// Run `task` later on this backend's loop, never inside the caller.
   virtual void post(std::function<void()> task) = 0;
+  /// Run `task` on this backend's loop once `delay` has passed (never inside
+  /// the caller, even for a zero delay), unless the returned handle is
+  /// cancelled or destroyed first. A pending timer keeps run() waiting, as a
+  /// connecting socket does. Native: an asio::steady_timer; WebAssembly: the
+  /// host's setTimeout. Core has no clock of its own: this is its only one.
+  virtual std::unique_ptr<Timer> post_after(std::chrono::milliseconds delay, std::function<void()> task) = 0;
   /// Throws `duplex::Error("NotSupportedError")` for an option this backend
   /// cannot honour; called before `connect`.
   virtual void check_options(const Options& options) const = 0;

@@ -6,5 +6,6 @@
 #include "duplex/error.hpp"
 #include "duplex/event.hpp"
 #include "duplex/options.hpp"
+#include "duplex/reconnecting_websocket.hpp"
 #include "duplex/url.hpp"
 #include "duplex/websocket.hpp"

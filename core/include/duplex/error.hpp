@@ -9,8 +9,9 @@ namespace duplex {
 
 /// Thrown on API misuse, before anything reaches a transport, on every backend.
 /// `name()` is the DOMException name the standard prescribes: "SyntaxError",
-/// "InvalidStateError", "InvalidAccessError", or "NotSupportedError" for an
-/// option the backend cannot honour. Network failures never throw: they arrive
+/// "InvalidStateError", "InvalidAccessError", "NotSupportedError" for an
+/// option the backend cannot honour, or "OperationError" for a send() past
+/// Options::max_buffered_amount. Network failures never throw: they arrive
 /// as `error` then `close` events.
 class Error : public std::runtime_error {
  public:

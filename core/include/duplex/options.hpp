@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,6 +42,56 @@ struct Options {
   /// between messages, which saves memory per connection (up to ~300 KiB) at
   /// the cost of compressing similar messages less well.
   bool deflate_no_context_takeover = false;
+  /// Limit on `buffered_amount()` while OPEN; 0 (the default) means none, as
+  /// in a browser. A send() whose message would take buffered_amount() over
+  /// the limit queues nothing and throws Error("OperationError"), like
+  /// RTCDataChannel.send(); wait for `bufferedamountlow` and send again.
+  /// Enforced by core/, so it behaves the same on every backend.
+  std::uint64_t max_buffered_amount = 0;
+
+  /// Proxy for this connection: "" (the default) reads the environment as curl
+  /// does (https_proxy / HTTPS_PROXY for wss://, http_proxy for ws://, then
+  /// all_proxy / ALL_PROXY, with no_proxy / NO_PROXY exemptions); "direct"
+  /// never uses a proxy; otherwise a proxy URL: "http://[user:pass@]host:port"
+  /// (HTTP CONNECT), "socks5://..." (SOCKS5, names resolved here) or
+  /// "socks5h://..." (SOCKS5, names resolved by the proxy). Credentials in the
+  /// URL are percent-decoded. TLS for wss:// runs inside the tunnel, checked
+  /// against the origin's host name. A proxy that refuses or cannot be
+  /// understood fails the connection (error, then close 1006).
+  std::string proxy;
+  /// Time one TCP connection attempt may take. Every resolved address is
+  /// tried, IPv6 and IPv4 raced as RFC 8305 "Happy Eyeballs" describes (the
+  /// next attempt starts 250 ms after the previous one, or when it fails);
+  /// open_timeout still bounds the whole opening.
+  std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};
+
+  /// Heartbeat: when non-zero, a Ping frame is sent this often while open.
+  std::chrono::milliseconds ping_interval{0};
+  /// With a heartbeat: if nothing at all (a Pong or any other frame) arrives
+  /// within this time after a Ping, the connection fails (error "no pong
+  /// within ... ms", then close 1006). Zero: the ping interval.
+  std::chrono::milliseconds pong_timeout{0};
+  /// When non-zero: after this long with no message sent or received (Pings
+  /// and Pongs do not count), the connection is closed cleanly with code 1000
+  /// and reason "idle timeout" (the closing handshake, then close 1000; an
+  /// unresponsive peer gets close_timeout, then close 1006).
+  std::chrono::milliseconds idle_timeout{0};
+
+  /// PEM text of CA certificates trusted for wss://, in addition to the
+  /// system store and ca_file.
+  std::string ca_pem;
+  /// PEM text of a client certificate (chain) and its key, instead of the
+  /// files above; both or neither.
+  std::string client_certificate_pem;
+  std::string client_key_pem;
+  /// Lowest TLS version accepted for wss://.
+  enum class TlsVersion { tls1_2, tls1_3 };
+  TlsVersion min_tls_version = TlsVersion::tls1_2;
+  /// DANGER: accepts ANY server certificate — expired, self-signed, issued for
+  /// another host. Anyone on the network path can then read and change the
+  /// traffic. For throw-away tests against your own servers only; never ship
+  /// it. Default false.
+  bool insecure_skip_certificate_verification = false;
 };
 
 }  // namespace duplex

@@ -70,6 +70,13 @@ class WebSocket {
   /// IDL `bufferedAmount`: bytes of application data queued by send() and not yet
   /// handed to the network (UTF-8 length for text). Falls only from the event loop.
   std::uint64_t buffered_amount() const noexcept;
+  /// RTCDataChannel-style `bufferedAmountLowThreshold` (W3C WebRTC §
+  /// RTCDataChannel; not in the WHATWG WebSocket API): when buffered_amount()
+  /// falls from above this value to at or below it, a `bufferedamountlow` event
+  /// fires. Default 0: the event fires when everything queued has been handed
+  /// to the network. Setting it fires nothing by itself.
+  std::uint64_t buffered_amount_low_threshold() const noexcept;
+  void buffered_amount_low_threshold(std::uint64_t threshold) noexcept;
   /// IDL `extensions`: "" until open, then the extensions the server accepted.
   const std::string& extensions() const noexcept;
   /// IDL `protocol`: "" until open, then the subprotocol the server selected.
@@ -80,8 +87,10 @@ class WebSocket {
 
   /// IDL `send(USVString)`: queue a text message.
   /// Throws Error("InvalidStateError") while CONNECTING, Error("SyntaxError") if
-  /// `text` is not valid UTF-8. When CLOSING or CLOSED, sends nothing but still
-  /// adds to buffered_amount() (WHATWG § send()).
+  /// `text` is not valid UTF-8, Error("OperationError") (nothing queued) if
+  /// Options::max_buffered_amount is set and the message would take
+  /// buffered_amount() over it. When CLOSING or CLOSED, sends nothing but still
+  /// adds to buffered_amount() (WHATWG § send()). The other overloads throw the same.
   void send(std::string text);
   void send(const char* text) { send(std::string(text)); }
   /// IDL `send(ArrayBuffer / ArrayBufferView)`: queue a binary message (copied).
@@ -107,10 +116,14 @@ class WebSocket {
   void onmessage(std::function<void(const MessageEvent&)> handler);
   void onerror(std::function<void(const ErrorEvent&)> handler);
   void onclose(std::function<void(const CloseEvent&)> handler);
+  /// `onbufferedamountlow` (W3C WebRTC § RTCDataChannel), see
+  /// buffered_amount_low_threshold(); the event is a plain Event.
+  void onbufferedamountlow(std::function<void(const Event&)> handler);
 
   /// DOM `addEventListener(type, listener, {once})`: listeners of a type run in
-  /// registration order. `type` is "open", "message", "error" or "close"; the
-  /// listener receives the concrete event (cast with dynamic_cast / static_cast).
+  /// registration order. `type` is "open", "message", "error", "close" or
+  /// "bufferedamountlow"; the listener receives the concrete event (cast with
+  /// dynamic_cast / static_cast).
   ListenerId add_event_listener(std::string_view type, Listener listener, bool once = false);
   /// DOM `removeEventListener`: a listener removed during dispatch does not run.
   /// Returns false if no such listener was registered.

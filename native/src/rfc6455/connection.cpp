@@ -32,6 +32,15 @@ constexpr std::uint8_t rsv1 = 0x4;
 // compressing gigabytes in one call would stall the caller for seconds.
 constexpr std::size_t max_compressed_message = std::size_t{1} << 30;
 
+std::uint8_t opcode_of(const OutgoingFrame& frame) noexcept {
+  return std::to_integer<std::uint8_t>(frame.header[0]) & 0x0F;
+}
+
+bool is_ping_or_pong(const OutgoingFrame& frame) noexcept {
+  const auto op = static_cast<opcode>(opcode_of(frame));
+  return op == opcode::ping || op == opcode::pong;
+}
+
 std::string_view as_chars(std::span<const std::byte> bytes) noexcept {
   return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
 }
@@ -63,6 +72,18 @@ struct Connection::Impl {
 
   std::uint16_t close_code = 1005;  // of the Close frame received
   std::string close_reason;
+
+  // A data message (or a Close frame) waiting to be framed: output() cuts
+  // fragments from it as the transport asks for them.
+  struct Pending {
+    std::uint8_t op;
+    std::uint8_t rsv;
+    std::string payload;     // as it goes on the wire (compressed if RSV1)
+    std::size_t offset = 0;  // payload bytes already framed
+    std::size_t app_bytes;   // application bytes the whole message stands for
+    std::size_t app_framed = 0;
+  };
+  std::deque<Pending> pending;
 };
 
 void Connection::destroy(Impl* impl) noexcept { delete impl; }
@@ -208,7 +229,7 @@ void Connection::on_control_frame() {
       // §5.5.2: "Upon receipt of a Ping frame, an endpoint MUST send a Pong
       // frame in response, unless it already received a Close frame." Once our
       // own Close frame is queued it is the last frame we write, so no Pong then.
-      if (state_ == State::open) queue_frame(static_cast<std::uint8_t>(opcode::pong), std::move(d.control), 0);
+      if (state_ == State::open) queue_urgent(static_cast<std::uint8_t>(opcode::pong), std::move(d.control));
       d.control = std::string();
       return;
     case opcode::pong:
@@ -232,7 +253,7 @@ void Connection::on_close_frame() {
     // §5.5.1: "If an endpoint receives a Close frame and did not previously
     // send a Close frame, the endpoint MUST send a Close frame in response.
     // ... it typically echos the status code it received."
-    queue_frame(static_cast<std::uint8_t>(opcode::close), build_close_payload(close.code, {}), 0);
+    queue_after_data(static_cast<std::uint8_t>(opcode::close), build_close_payload(close.code, {}), 0);
   }
   // Both Close frames are exchanged; §7.1.1: the client waits for the server
   // to close the TCP connection.
@@ -269,26 +290,28 @@ void Connection::send(Message message) {
       rsv = rsv1;  // §6: "RSV1 is set for compressed messages"
     }
   }
-  queue_frame(static_cast<std::uint8_t>(op), std::move(message.payload), size, rsv);
+  queue_after_data(static_cast<std::uint8_t>(op), std::move(message.payload), size, rsv);
 }
 
 void Connection::ping(std::string payload) {
   if (payload.size() > max_control_payload) throw std::invalid_argument("ping payload longer than 125 bytes");
   if (state_ != State::open) return;
-  queue_frame(static_cast<std::uint8_t>(opcode::ping), std::move(payload), 0);
+  queue_urgent(static_cast<std::uint8_t>(opcode::ping), std::move(payload));
 }
 
 void Connection::close(std::optional<std::uint16_t> code, std::string_view reason) {
   if (reason.size() > max_close_reason) throw std::invalid_argument("close reason longer than 123 bytes");
   if (state_ != State::open) return;
-  queue_frame(static_cast<std::uint8_t>(opcode::close), build_close_payload(code, code ? reason : std::string_view{}),
-              0);
+  queue_after_data(static_cast<std::uint8_t>(opcode::close),
+                   build_close_payload(code, code ? reason : std::string_view{}), 0);
   state_ = State::closing_sent;
 }
 
-void Connection::queue_frame(std::uint8_t op, std::string payload, std::size_t app_bytes, std::uint8_t rsv) {
+OutgoingFrame Connection::make_frame(std::uint8_t op, std::string payload, std::size_t app_bytes, std::uint8_t rsv,
+                                     bool fin) {
   FrameHeader header;
   header.op = static_cast<opcode>(op);
+  header.fin = fin;
   header.rsv = rsv;
   header.masked = true;  // §5.1: "a client MUST mask all frames that it sends to the server"
   header.payload_length = payload.size();
@@ -300,7 +323,59 @@ void Connection::queue_frame(std::uint8_t op, std::string payload, std::size_t a
   frame.header_size = static_cast<std::uint8_t>(encode_frame_header(header, frame.header));
   frame.payload = std::move(payload);
   frame.app_bytes = app_bytes;
-  output_.push_back(std::move(frame));
+  return frame;
+}
+
+// Pings and Pongs go ahead of every data or Close frame not yet taken, in the
+// order they were queued. §5.4: "An endpoint MUST be capable of handling
+// control frames in the middle of a fragmented message."
+void Connection::queue_urgent(std::uint8_t op, std::string payload) {
+  auto position = std::find_if_not(output_.begin(), output_.end(), is_ping_or_pong);
+  output_.insert(position, make_frame(op, std::move(payload), 0));
+}
+
+void Connection::queue_after_data(std::uint8_t op, std::string payload, std::size_t app_bytes, std::uint8_t rsv) {
+  impl_->pending.push_back(Impl::Pending{op, rsv, std::move(payload), 0, app_bytes, 0});
+}
+
+bool Connection::has_output() const noexcept { return !output_.empty() || !impl_->pending.empty(); }
+
+std::deque<OutgoingFrame>& Connection::output() {
+  refill_output();
+  return output_;
+}
+
+// Frames the next fragments when no data or Close frame is left in output_:
+// at most max_fragment_size payload bytes per refill (one fragment of a big
+// message, or several small messages), so a Pong queued meanwhile waits
+// behind one fragment at most.
+void Connection::refill_output() {
+  if (!output_.empty() && !is_ping_or_pong(output_.back())) return;
+  auto& pending = impl_->pending;
+  const std::size_t limit = std::max<std::size_t>(config_.max_fragment_size, 1);
+  std::size_t batch = 0;
+  while (!pending.empty() && batch < limit) {
+    auto& m = pending.front();
+    const std::size_t remaining = m.payload.size() - m.offset;
+    const std::size_t take = std::min(remaining, limit);
+    if (batch > 0 && batch + take > limit) break;
+    const bool first = m.offset == 0;
+    const bool last = take == remaining;
+    std::string payload = first && last ? std::move(m.payload) : m.payload.substr(m.offset, take);
+    m.offset += take;
+    // A compressed message counts its application bytes in proportion.
+    std::size_t app =
+        last ? m.app_bytes - m.app_framed
+             : static_cast<std::size_t>(static_cast<long double>(m.app_bytes) * m.offset / m.payload.size()) -
+                   m.app_framed;
+    m.app_framed += app;
+    // §5.4: the first fragment carries the opcode (and RFC 7692 §6.1: RSV1),
+    // the others are continuation frames; the last one has FIN set.
+    const auto op = first ? m.op : static_cast<std::uint8_t>(opcode::continuation);
+    output_.push_back(make_frame(op, std::move(payload), app, first ? m.rsv : 0, last));
+    batch += take;
+    if (last) pending.pop_front();
+  }
 }
 
 void Connection::fail(std::error_code ec, std::string detail) {
@@ -311,7 +386,7 @@ void Connection::fail(std::error_code ec, std::string detail) {
   if (state_ == State::open) {
     std::string reason = ec.message();
     if (reason.size() > max_close_reason) reason.resize(max_close_reason);
-    queue_frame(static_cast<std::uint8_t>(opcode::close), build_close_payload(close_code_for(ec), reason), 0);
+    queue_after_data(static_cast<std::uint8_t>(opcode::close), build_close_payload(close_code_for(ec), reason), 0);
   }
   state_ = State::failed;
   impl_->message = std::string();

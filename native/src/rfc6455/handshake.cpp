@@ -168,6 +168,11 @@ ClientHandshake::Status ClientHandshake::validate() {
   if (head.status != 101) {
     std::string detail = "server answered " + std::to_string(head.status);
     if (!head.reason.empty()) detail += " " + head.reason;
+    // WHATWG WebSockets: the handshake's fetch uses redirect mode "error", so a
+    // 3xx is not followed; say where it pointed.
+    if (head.status >= 300 && head.status < 400) {
+      if (auto location = head.field("location")) detail += " (redirect to " + *location + ", not followed)";
+    }
     return fail(error::handshake_bad_status, std::move(detail));
   }
   // §4.1 (2): "If the response lacks an |Upgrade| header field or the |Upgrade|

@@ -120,7 +120,9 @@ TEST_CASE("§5.7: send(\"Hello\") with key 37 fa 21 3d is the masked example", "
 // ---- sending ----
 
 TEST_CASE("send uses minimal lengths and a fresh key per frame", "[connection]") {
-  Connection c({}, counting_source());
+  ConnectionConfig config;
+  config.max_fragment_size = 1u << 20;  // all five in one batch, none fragmented
+  Connection c(config, counting_source());
   for (std::size_t n : {0u, 125u, 126u, 65535u, 65536u}) c.send(Message{Message::Kind::binary, std::string(n, 'b')});
   const std::vector<std::size_t> header_sizes = {6, 6, 8, 8, 14};
   std::set<std::string> keys;

@@ -118,8 +118,19 @@ inline ClientFrame decode_client_frame(const OutgoingFrame& frame) {
   return out;
 }
 
-/// Pops every queued frame of `c`, decoded.
+/// Pops every queued frame of `c`, decoded, as a transport would: batch after
+/// batch until no frame is left (data messages are framed lazily).
 inline std::vector<ClientFrame> take_output(Connection& c) {
+  std::vector<ClientFrame> frames;
+  for (auto* out = &c.output(); !out->empty(); out = &c.output()) {
+    for (const auto& f : *out) frames.push_back(decode_client_frame(f));
+    out->clear();
+  }
+  return frames;
+}
+
+/// Pops only the frames ready now (one batch), decoded.
+inline std::vector<ClientFrame> take_batch(Connection& c) {
   std::vector<ClientFrame> frames;
   for (const auto& f : c.output()) frames.push_back(decode_client_frame(f));
   c.output().clear();

@@ -8,7 +8,12 @@
 // several threads are independent.
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <cstdint>
+#include <functional>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "duplex/backend.hpp"
 
@@ -20,15 +25,26 @@ namespace duplex::native {
 ///   duplex::WebSocket ws(backend, "wss://example.com/");
 ///   io.run();
 /// The backend must outlive the sockets opened on it.
+/// Settings of an AsioBackend beyond its io_context.
+struct AsioBackendConfig {
+  /// Replaces name resolution (custom DNS, tests): returns the addresses of
+  /// `host` with `port`, in order of preference; an empty list fails the
+  /// connection ("cannot resolve"). Called on the loop thread; it should not
+  /// block. Empty (the default): the system resolver (getaddrinfo).
+  std::function<std::vector<boost::asio::ip::tcp::endpoint>(const std::string& host, std::uint16_t port)> resolver;
+};
+
 class AsioBackend final : public Backend {
  public:
-  explicit AsioBackend(boost::asio::io_context& io);
+  explicit AsioBackend(boost::asio::io_context& io, AsioBackendConfig config = {});
   ~AsioBackend() override;
 
   /// The io_context sockets of this backend run on.
   boost::asio::io_context& context() noexcept { return io_; }
 
   void post(std::function<void()> task) override;
+  /// An asio::steady_timer on the io_context (native/src/asio_timer.cpp).
+  std::unique_ptr<Timer> post_after(std::chrono::milliseconds delay, std::function<void()> task) override;
   void check_options(const Options& options) const override;
   Capabilities capabilities() const override;
   std::unique_ptr<Transport> connect(ConnectRequest request, TransportEvents& events) override;
@@ -36,6 +52,7 @@ class AsioBackend final : public Backend {
  private:
   struct TlsCache;
   boost::asio::io_context& io_;
+  AsioBackendConfig config_;
   std::unique_ptr<TlsCache> tls_cache_;
 };
 

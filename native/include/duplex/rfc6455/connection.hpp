@@ -20,6 +20,11 @@
 
 namespace duplex::rfc6455 {
 
+/// 64 KiB: the framing costs 14 bytes per fragment (0.02 %), one fragment is a
+/// few TLS records and one large socket write, and it is on the wire in about
+/// 5 ms at 100 Mbit/s, which bounds how long a Pong waits behind bulk data.
+inline constexpr std::size_t default_max_fragment_size = 64 * 1024;
+
 struct ConnectionConfig {
   /// Largest message accepted (sum of its fragments); above → close 1009.
   std::size_t max_message_size = 64u * 1024u * 1024u;
@@ -29,11 +34,16 @@ struct ConnectionConfig {
   /// With permessage-deflate, outgoing messages shorter than this go out
   /// uncompressed (RFC 7692 §6: compression is chosen per message).
   std::size_t deflate_min_size = 64;
+  /// Data messages longer than this go out as fragments of at most this many
+  /// payload bytes (RFC 6455 §5.4), so a Ping, Pong or Close never waits behind
+  /// more than one fragment. See default_max_fragment_size.
+  std::size_t max_fragment_size = default_max_fragment_size;
 };
 
 /// A frame ready to write: header, then the (already masked) payload. Write
 /// both with one gathered write; `app_bytes` is the application payload it
-/// completes (for bufferedAmount), 0 for control frames.
+/// carries (for bufferedAmount; each fragment of a message counts its share),
+/// 0 for control frames.
 struct OutgoingFrame {
   std::array<std::byte, 14> header{};
   std::uint8_t header_size = 0;
@@ -108,8 +118,17 @@ class Connection {
   /// Throws std::invalid_argument if `reason` is longer.
   void close(std::optional<std::uint16_t> code, std::string_view reason);
 
-  /// Frames waiting to be written, oldest first; the transport pops what it writes.
-  std::deque<OutgoingFrame>& output() noexcept { return output_; }
+  /// Frames ready to be written, in the order to write them; the transport
+  /// pops what it writes and calls output() again when its write is done.
+  /// Data messages are cut into fragments lazily: when no data frame is left
+  /// here, the next call adds the next fragments (at most max_fragment_size
+  /// payload bytes in all). Pings and Pongs are put ahead of every data or
+  /// Close frame still here (RFC 6455 §5.4: "control frames MAY be injected
+  /// in the middle of a fragmented message"); a Close frame follows the data
+  /// queued before it.
+  std::deque<OutgoingFrame>& output();
+  /// True if frames are ready or data is still waiting to be framed.
+  bool has_output() const noexcept;
 
   State state() const noexcept { return state_; }
 
@@ -119,7 +138,11 @@ class Connection {
   struct Impl;
   static void destroy(Impl* impl) noexcept;
   void fail(std::error_code ec, std::string detail);
-  void queue_frame(std::uint8_t opcode, std::string payload, std::size_t app_bytes, std::uint8_t rsv = 0);
+  OutgoingFrame make_frame(std::uint8_t opcode, std::string payload, std::size_t app_bytes, std::uint8_t rsv = 0,
+                           bool fin = true);
+  void queue_urgent(std::uint8_t opcode, std::string payload);
+  void queue_after_data(std::uint8_t opcode, std::string payload, std::size_t app_bytes, std::uint8_t rsv = 0);
+  void refill_output();
   void on_frame_header();
   void on_payload(std::span<const std::byte> chunk);
   void on_frame_end();

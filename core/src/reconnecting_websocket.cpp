@@ -1,0 +1,278 @@
+// duplex::ReconnectingWebSocket: a sequence of duplex::WebSocket connections
+// with backoff between them. Its state is shared, like WebSocket's, so that a
+// listener may destroy the socket it is listening to; every callback holds
+// only a weak reference.
+
+#include "duplex/reconnecting_websocket.hpp"
+
+#include <algorithm>
+#include <random>
+#include <utility>
+
+#include "duplex/error.hpp"
+#include "event_target.hpp"
+
+namespace duplex {
+namespace {
+
+template <class E>
+std::function<void(const Event&)> typed(std::function<void(const E&)> handler) {
+  if (!handler) return {};
+  return [handler = std::move(handler)](const Event& event) { handler(static_cast<const E&>(event)); };
+}
+
+const std::string& empty_string() {
+  static const std::string empty;
+  return empty;
+}
+
+}  // namespace
+
+std::chrono::milliseconds backoff_ceiling(std::chrono::milliseconds base, std::chrono::milliseconds cap,
+                                          std::uint32_t attempt) noexcept {
+  using rep = std::chrono::milliseconds::rep;
+  const rep limit = std::max<rep>(cap.count(), 0);
+  rep ceiling = std::clamp<rep>(base.count(), 0, limit);
+  // "Exponential Backoff And Jitter" (AWS Architecture Blog): the ceiling
+  // doubles with each attempt up to the cap.
+  for (std::uint32_t i = 1; i < attempt && ceiling < limit; ++i) ceiling = ceiling > limit / 2 ? limit : ceiling * 2;
+  return std::chrono::milliseconds(ceiling);
+}
+
+class ReconnectingWebSocket::State : public std::enable_shared_from_this<ReconnectingWebSocket::State> {
+ public:
+  State(Backend& backend, std::string_view url, std::vector<std::string> protocols, Options options,
+        ReconnectOptions reconnect)
+      : backend_(backend),
+        url_(url),
+        protocols_(std::move(protocols)),
+        options_(std::move(options)),
+        reconnect_(std::move(reconnect)) {
+    if (!reconnect_.jitter) {
+      // Full jitter: sleep = random_between(0, ceiling). Spreading clients out
+      // in time needs no cryptographic strength, so a seeded mt19937 will do.
+      reconnect_.jitter = [rng = std::mt19937(std::random_device{}())](std::chrono::milliseconds ceiling) mutable {
+        std::uniform_int_distribution<std::chrono::milliseconds::rep> pick(0, ceiling.count());
+        return std::chrono::milliseconds(pick(rng));
+      };
+    }
+  }
+
+  /// Opens the next connection; the first one throws what WebSocket's constructor throws.
+  void connect() {
+    WebSocket ws(backend_, url_, protocols_, options_);
+    ws.binary_type(binary_type_);
+    ws.buffered_amount_low_threshold(low_threshold_);
+    const std::weak_ptr<State> weak = weak_from_this();
+    ws.add_event_listener("open", [weak](const Event&) {
+      if (auto self = weak.lock()) self->opened();
+    });
+    for (const char* type : {"message", "error", "bufferedamountlow"}) {
+      ws.add_event_listener(type, [weak](const Event& event) {
+        if (auto self = weak.lock()) self->fire(event);
+      });
+    }
+    ws.add_event_listener("close", [weak](const Event& event) {
+      if (auto self = weak.lock()) self->closed(static_cast<const CloseEvent&>(event));
+    });
+    socket_ = std::move(ws);
+  }
+
+  void detach() noexcept {
+    detached_ = stopped_ = true;
+    waiting_ = false;
+    listeners_.clear();
+    timer_.reset();
+    socket_.reset();  // closes an open connection with 1001 in the background
+  }
+
+  WebSocket& socket() { return *socket_; }
+  const WebSocket& socket() const { return *socket_; }
+  bool waiting() const noexcept { return waiting_; }
+  std::uint32_t attempt() const noexcept { return attempt_; }
+  detail::EventTarget& listeners() noexcept { return listeners_; }
+
+  BinaryType binary_type() const noexcept { return binary_type_; }
+  void binary_type(BinaryType type) noexcept {
+    binary_type_ = type;
+    socket_->binary_type(type);
+  }
+  std::uint64_t low_threshold() const noexcept { return low_threshold_; }
+  void low_threshold(std::uint64_t threshold) noexcept {
+    low_threshold_ = threshold;
+    socket_->buffered_amount_low_threshold(threshold);
+  }
+
+  WebSocket& sendable() {
+    // WHATWG § send(): "If this's ready state is CONNECTING, then throw an
+    // "InvalidStateError" DOMException." Waiting to retry reads as CONNECTING.
+    if (waiting_) throw Error("InvalidStateError", "send() called while waiting to reconnect");
+    return *socket_;
+  }
+
+  void close(std::optional<std::uint16_t> code, std::string_view reason) {
+    socket_->close(code, reason);  // checks code and reason (and may throw) first
+    // A clean close initiated by our side is never followed by a retry.
+    stopped_ = true;
+    waiting_ = false;
+    timer_.reset();
+  }
+
+ private:
+  void fire(const Event& event) {
+    if (!detached_) listeners_.dispatch(event);
+  }
+
+  void opened() {
+    const std::uint32_t made = attempt_;
+    attempt_ = 0;
+    const bool reopened = ever_opened_;
+    ever_opened_ = true;
+    fire(ReconnectEvent("open", made, std::chrono::milliseconds(0), reopened, std::nullopt));
+  }
+
+  void closed(const CloseEvent& event) {
+    fire(event);
+    if (stopped_) return;  // close() was called (perhaps by that listener), or the socket is gone
+    const std::uint16_t code = event.code();
+    if (reconnect_.final_codes.contains(code) || attempt_ >= reconnect_.max_attempts) return give_up(code);
+    ++attempt_;
+    const auto ceiling = backoff_ceiling(reconnect_.base_delay, reconnect_.max_delay, attempt_);
+    const auto delay = std::clamp(reconnect_.jitter(ceiling), std::chrono::milliseconds(0), ceiling);
+    waiting_ = true;
+    timer_ = backend_.post_after(delay, [weak = weak_from_this()] {
+      if (auto self = weak.lock()) self->retry();
+    });
+    fire(ReconnectEvent("reconnecting", attempt_, delay, ever_opened_, code));
+  }
+
+  void retry() {
+    if (!waiting_) return;
+    waiting_ = false;
+    try {
+      connect();
+    } catch (const std::exception&) {
+      give_up(1006);  // the same request was accepted before; a backend that now refuses it ends the retries
+    }
+  }
+
+  void give_up(std::uint16_t code) {
+    stopped_ = true;
+    fire(ReconnectEvent("giveup", attempt_, std::chrono::milliseconds(0), ever_opened_, code));
+  }
+
+  Backend& backend_;
+  std::string url_;
+  std::vector<std::string> protocols_;
+  Options options_;
+  ReconnectOptions reconnect_;
+  std::optional<WebSocket> socket_;
+  std::unique_ptr<Timer> timer_;
+  detail::EventTarget listeners_;
+  BinaryType binary_type_ = BinaryType::blob;
+  std::uint64_t low_threshold_ = 0;
+  std::uint32_t attempt_ = 0;
+  bool ever_opened_ = false;
+  bool waiting_ = false;   // a retry is scheduled
+  bool stopped_ = false;   // close() called, given up, or detached: no more retries
+  bool detached_ = false;  // the ReconnectingWebSocket is gone: no more events
+};
+
+namespace {
+
+ReconnectingWebSocket::State& checked(const std::shared_ptr<ReconnectingWebSocket::State>& state) {
+  if (!state) throw Error("InvalidStateError", "use of a moved-from ReconnectingWebSocket");
+  return *state;
+}
+
+}  // namespace
+
+ReconnectingWebSocket::ReconnectingWebSocket(Backend& backend, std::string_view url, std::vector<std::string> protocols,
+                                             Options options, ReconnectOptions reconnect)
+    : state_(std::make_shared<State>(backend, url, std::move(protocols), std::move(options), std::move(reconnect))) {
+  state_->connect();
+}
+
+ReconnectingWebSocket::ReconnectingWebSocket(ReconnectingWebSocket&&) noexcept = default;
+
+ReconnectingWebSocket& ReconnectingWebSocket::operator=(ReconnectingWebSocket&& other) noexcept {
+  if (this != &other) {
+    if (state_) state_->detach();
+    state_ = std::move(other.state_);
+  }
+  return *this;
+}
+
+ReconnectingWebSocket::~ReconnectingWebSocket() {
+  if (state_) state_->detach();
+}
+
+const std::string& ReconnectingWebSocket::url() const noexcept {
+  return state_ ? state_->socket().url() : empty_string();
+}
+ReadyState ReconnectingWebSocket::ready_state() const noexcept {
+  if (!state_) return ReadyState::CLOSED;
+  return state_->waiting() ? ReadyState::CONNECTING : state_->socket().ready_state();
+}
+std::uint64_t ReconnectingWebSocket::buffered_amount() const noexcept {
+  return state_ && !state_->waiting() ? state_->socket().buffered_amount() : 0;
+}
+const std::string& ReconnectingWebSocket::protocol() const noexcept {
+  return state_ ? state_->socket().protocol() : empty_string();
+}
+const std::string& ReconnectingWebSocket::extensions() const noexcept {
+  return state_ ? state_->socket().extensions() : empty_string();
+}
+BinaryType ReconnectingWebSocket::binary_type() const noexcept {
+  return state_ ? state_->binary_type() : BinaryType::blob;
+}
+void ReconnectingWebSocket::binary_type(BinaryType type) noexcept {
+  if (state_) state_->binary_type(type);
+}
+std::uint64_t ReconnectingWebSocket::buffered_amount_low_threshold() const noexcept {
+  return state_ ? state_->low_threshold() : 0;
+}
+void ReconnectingWebSocket::buffered_amount_low_threshold(std::uint64_t threshold) noexcept {
+  if (state_) state_->low_threshold(threshold);
+}
+std::uint32_t ReconnectingWebSocket::attempt() const noexcept { return state_ ? state_->attempt() : 0; }
+
+void ReconnectingWebSocket::send(std::string text) { checked(state_).sendable().send(std::move(text)); }
+void ReconnectingWebSocket::send(std::span<const std::byte> bytes) { checked(state_).sendable().send(bytes); }
+void ReconnectingWebSocket::send(ArrayBuffer bytes) { checked(state_).sendable().send(std::move(bytes)); }
+void ReconnectingWebSocket::send(const Blob& blob) { checked(state_).sendable().send(blob); }
+
+void ReconnectingWebSocket::close(std::optional<std::uint16_t> code, std::string_view reason) {
+  checked(state_).close(code, reason);
+}
+
+void ReconnectingWebSocket::onopen(std::function<void(const ReconnectEvent&)> handler) {
+  checked(state_).listeners().set_handler("open", typed(std::move(handler)));
+}
+void ReconnectingWebSocket::onmessage(std::function<void(const MessageEvent&)> handler) {
+  checked(state_).listeners().set_handler("message", typed(std::move(handler)));
+}
+void ReconnectingWebSocket::onerror(std::function<void(const ErrorEvent&)> handler) {
+  checked(state_).listeners().set_handler("error", typed(std::move(handler)));
+}
+void ReconnectingWebSocket::onclose(std::function<void(const CloseEvent&)> handler) {
+  checked(state_).listeners().set_handler("close", typed(std::move(handler)));
+}
+void ReconnectingWebSocket::onreconnecting(std::function<void(const ReconnectEvent&)> handler) {
+  checked(state_).listeners().set_handler("reconnecting", typed(std::move(handler)));
+}
+void ReconnectingWebSocket::ongiveup(std::function<void(const ReconnectEvent&)> handler) {
+  checked(state_).listeners().set_handler("giveup", typed(std::move(handler)));
+}
+void ReconnectingWebSocket::onbufferedamountlow(std::function<void(const Event&)> handler) {
+  checked(state_).listeners().set_handler("bufferedamountlow", std::move(handler));
+}
+
+ListenerId ReconnectingWebSocket::add_event_listener(std::string_view type, Listener listener, bool once) {
+  return checked(state_).listeners().add(type, std::move(listener), once);
+}
+bool ReconnectingWebSocket::remove_event_listener(std::string_view type, ListenerId id) {
+  return checked(state_).listeners().remove(type, id);
+}
+
+}  // namespace duplex

@@ -1,0 +1,137 @@
+// AsioSession, connecting: name resolution, connection attempts raced as RFC
+// 8305 describes, the proxy tunnel, TLS inside it, the opening handshake.
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+
+#include "asio_session.hpp"
+#include "happy_eyeballs.hpp"
+#include "openssl_random.hpp"
+#include "proxy_tunnel.hpp"
+#include "tls_context.hpp"
+
+namespace duplex::native {
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+namespace {
+
+std::string describe(const std::string& host, std::uint16_t port) {
+  const bool v6 = host.find(':') != std::string::npos;
+  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+}  // namespace
+
+void AsioSession::start() {
+  open_timer_.expires_after(request_.options.open_timeout);
+  open_timer_.async_wait([self = shared_from_this()](const error_code& ec) {
+    if (ec || self->phase_ == Phase::open || self->phase_ == Phase::ended) return;
+    self->fail("opening handshake timed out after " + std::to_string(self->request_.options.open_timeout.count()) +
+               " ms");
+  });
+  const auto& url = request_.url;
+  auto choice =
+      proxy::choose_proxy(request_.options.proxy, url.secure, url.host_name(), url.port, proxy::process_environment());
+  if (!choice.error.empty()) return fail_later(std::move(choice.error));
+  proxy_ = std::move(choice.proxy);
+  const std::string host = proxy_ ? proxy_->host : url.host_name();
+  const std::uint16_t port = proxy_ ? proxy_->port : url.port;
+  resolve(host, port, [this, what = proxy_ ? "proxy " + proxy_->authority() : describe_endpoint()](Addresses a) {
+    connect_to(std::move(a), what);
+  });
+}
+
+std::string AsioSession::describe_endpoint() const { return describe(request_.url.host_name(), request_.url.port); }
+
+// Every address the name resolves to, IPv6 and IPv4: getaddrinfo orders them
+// by RFC 6724's rules, and happy_eyeballs.hpp interleaves the families.
+void AsioSession::resolve(const std::string& host, std::uint16_t port, std::function<void(Addresses)> next) {
+  if (custom_resolver_) {
+    asio::post(io_, [self = shared_from_this(), host, port, next = std::move(next)] {
+      if (self->phase_ == Phase::ended) return;
+      Addresses addresses = self->custom_resolver_(host, port);
+      if (addresses.empty()) return self->fail("cannot resolve " + host + ": no address");
+      next(std::move(addresses));
+    });
+    return;
+  }
+  resolver_.async_resolve(host, std::to_string(port),
+                          [self = shared_from_this(), host, next = std::move(next)](
+                              const error_code& ec, const tcp::resolver::results_type& results) {
+                            if (self->phase_ == Phase::ended) return;
+                            if (ec) return self->fail("cannot resolve " + host + ": " + ec.message());
+                            Addresses addresses;
+                            for (const auto& entry : results) addresses.push_back(entry.endpoint());
+                            next(std::move(addresses));
+                          });
+}
+
+void AsioSession::connect_to(Addresses addresses, std::string what) {
+  connector_ = std::make_shared<HappyEyeballs>(
+      io_, std::move(addresses), connection_attempt_delay, request_.options.connect_timeout,
+      [self = shared_from_this(), what](std::optional<tcp::socket> socket, const std::string& error) {
+        if (self->phase_ == Phase::ended) return;
+        if (!socket) return self->fail("cannot connect to " + what + ": " + error);
+        self->on_connected(std::move(socket), {});
+      });
+  connector_->start();
+}
+
+void AsioSession::on_connected(std::optional<tcp::socket> socket, const std::string&) {
+  connector_.reset();
+  tcp_socket() = std::move(*socket);
+  tcp_socket().set_option(tcp::no_delay(true));
+  if (!proxy_) return start_tls();
+  // socks5:// resolves the destination here and hands the proxy an address;
+  // http:// and socks5h:// hand it the name (the proxy resolves it).
+  if (proxy_->scheme != proxy::ProxyScheme::socks5) return open_tunnel(request_.url.host_name());
+  resolve(request_.url.host_name(), request_.url.port,
+          [this](Addresses a) { open_tunnel(interleave_families(a).front().address().to_string()); });
+}
+
+void AsioSession::open_tunnel(const std::string& host) {
+  auto tunnel = std::make_shared<ProxyTunnel>(tcp_socket(), *proxy_, host, request_.url.port,
+                                              [self = shared_from_this()](const std::string& error) {
+                                                if (self->phase_ == Phase::ended) return;
+                                                if (!error.empty()) return self->fail(error);
+                                                self->start_tls();
+                                              });
+  tunnel->start();
+}
+
+// TLS runs end to end inside the tunnel: SNI and the certificate check are
+// for the origin's host name, never the proxy's.
+void AsioSession::start_tls() {
+  auto* tls = std::get_if<tls_stream>(&stream_);
+  if (tls == nullptr) return send_handshake_request();
+  prepare_tls_session(tls->native_handle(), request_.url.host_name(), request_.options);
+  tls->async_handshake(asio::ssl::stream_base::client, [self = shared_from_this()](const error_code& e) {
+    if (self->phase_ == Phase::ended) return;
+    if (e) return self->fail(describe_tls_failure(std::get<tls_stream>(self->stream_).native_handle(), e));
+    self->send_handshake_request();
+  });
+}
+
+void AsioSession::send_handshake_request() {
+  phase_ = Phase::handshaking;
+  rfc6455::HandshakeRequest handshake{request_.url.host_header(), request_.url.resource,   request_.protocols, {},
+                                      request_.options.origin,    request_.options.headers};
+  if (request_.options.permessage_deflate) {
+    rfc6455::DeflateOffer offer;
+    offer.client_no_context_takeover = request_.options.deflate_no_context_takeover;
+    offer.server_no_context_takeover = request_.options.deflate_no_context_takeover;
+    handshake.extensions.push_back(rfc6455::deflate_offer_element(offer));
+  }
+  handshake_.emplace(std::move(handshake), rfc6455::RandomSource(openssl_random_bytes));
+  with_stream([this](auto& stream) {
+    asio::async_write(stream, asio::buffer(handshake_->request_bytes()),
+                      [self = shared_from_this()](const error_code& ec, std::size_t) {
+                        if (self->phase_ == Phase::ended) return;
+                        if (ec) return self->fail("cannot send the opening handshake: " + ec.message());
+                      });
+  });
+  read();
+}
+
+}  // namespace duplex::native

@@ -1,0 +1,164 @@
+"""Runs the bench workloads against one echo server and prints a table.
+
+Client and server are pinned to different CPUs; the clients run interleaved
+(duplex, Beast, raw, websocketpp, duplex, ...) several times and each figure is
+the median over the runs. Called by tools/bench.sh.
+"""
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+CLIENTS = ["duplex", "beast", "raw", "websocketpp"]
+KiB, MiB = 1024, 1024 * 1024
+
+
+def workloads(smoke):
+    """(id, description, args, goal) — `msgs` is cut down in smoke mode."""
+    def n(full, small):
+        return str(small if smoke else full)
+
+    w = []
+    for size, msgs in ((16, 10000), (KiB, 10000), (64 * KiB, 1500), (MiB, 150)):
+        w.append(("W1", f"1 conn ping-pong {fmt(size)}", ["--mode", "pingpong", "--size", str(size), "--msgs", n(msgs, 50)],
+                  "big" if size >= 64 * KiB else None))
+    for size in (16, KiB):
+        w.append(("W2", f"100 conns ping-pong {fmt(size)}",
+                  ["--mode", "pingpong", "--conns", n(100, 10), "--size", str(size), "--msgs", n(40000, 200)], "small"))
+    for size, msgs in ((64 * KiB, 2000), (MiB, 150)):
+        w.append(("W3", f"1 conn bulk (window 8) {fmt(size)}", ["--mode", "bulk", "--size", str(size), "--msgs", n(msgs, 20)],
+                  "big"))
+    for payload in ("ascii", "utf8"):
+        w.append(("W4", f"100 conns ping-pong 1 KiB text {payload}",
+                  ["--mode", "pingpong", "--conns", n(100, 10), "--size", str(KiB), "--msgs", n(40000, 200),
+                   "--payload", payload], None))
+        w.append(("W4", f"1 conn bulk 1 MiB text {payload}",
+                  ["--mode", "bulk", "--size", str(MiB), "--msgs", n(150, 10), "--payload", payload], None))
+    w.append(("W5", "100 conns ping-pong 1 KiB JSON, deflate",
+              ["--mode", "pingpong", "--conns", n(100, 10), "--size", str(KiB), "--msgs", n(20000, 200),
+               "--payload", "json", "--deflate"], None))
+    w.append(("W5", "1 conn bulk 64 KiB JSON, deflate",
+              ["--mode", "bulk", "--size", str(64 * KiB), "--msgs", n(300, 10), "--payload", "json", "--deflate"], None))
+    for tls in (False, True):
+        for seq in (False, True):
+            args = ["--mode", "handshake", "--conns", n(1000, 20)] + (["--sequential"] if seq else []) + (
+                ["--tls"] if tls else [])
+            w.append(("W6", f"{n(1000, 20)} handshakes {'sequential' if seq else 'parallel'} {'wss' if tls else 'ws'}",
+                      args, "handshake"))
+    for deflate in (False, True):
+        w.append(("W7", f"{n(10000, 200)} idle conns{' deflate' if deflate else ''}",
+                  ["--mode", "idle", "--conns", n(10000, 200)] + (["--deflate"] if deflate else []), "idle"))
+    return w
+
+
+def fmt(size):
+    return f"{size // MiB} MiB" if size >= MiB else f"{size // KiB} KiB" if size >= KiB else f"{size} B"
+
+
+def run_client(bin_dir, client, args, port, ca, cpu):
+    cmd = [os.path.join(bin_dir, f"bench_client_{client}"), "--port", str(port), "--cpu", str(cpu)] + args
+    env = dict(os.environ)
+    if "--tls" in args:
+        # duplex trusts the system store (one shared context per backend): point it at the test CA.
+        env["SSL_CERT_FILE"] = ca
+        if client != "duplex":
+            cmd += ["--ca", ca]
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
+    except subprocess.TimeoutExpired:
+        return "timeout"
+    if p.returncode == 3:
+        return None  # this client does not do this workload
+    if p.returncode != 0:
+        return f"failed ({p.returncode}): {p.stderr.strip()[:200]}"
+    return dict((k, float(v)) for k, v in (kv.split("=") for kv in p.stdout.split()))
+
+
+def median(rs, key):
+    return statistics.median(r[key] for r in rs)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin-dir", required=True)
+    ap.add_argument("--port", type=int, default=9301)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--smoke", action="store_true")
+    ap.add_argument("--only", default="", help="comma-separated workload ids, e.g. W1,W2")
+    ap.add_argument("--ca", required=True)
+    ap.add_argument("--key", required=True)
+    o = ap.parse_args()
+    server_cpu, client_cpu = (0, 1) if os.cpu_count() >= 2 else (0, 0)
+    server = subprocess.Popen([os.path.join(o.bin_dir, "bench_echo_server"), "--port", str(o.port), "--cpu",
+                               str(server_cpu), "--cert", o.ca, "--key", o.key], stdout=subprocess.PIPE, text=True)
+    server.stdout.readline()
+    failures = 0
+    rows = []
+    try:
+        for wid, desc, args, goal in workloads(o.smoke):
+            if o.only and wid not in o.only.split(","):
+                continue
+            results = {c: [] for c in CLIENTS}
+            for _ in range(o.runs):  # interleaved: A B C D A B C D ...
+                for c in CLIENTS:
+                    r = run_client(o.bin_dir, c, args, o.port, o.ca, client_cpu)
+                    if isinstance(r, str):
+                        print(f"{wid} {desc} {c}: {r}", file=sys.stderr)
+                        failures += 1
+                    elif r is not None:
+                        results[c].append(r)
+            rows.append((wid, desc, goal, results))
+            print_row(wid, desc, goal, results)
+            sys.stdout.flush()
+    finally:
+        server.terminate()
+        server.wait()
+    print_goals(rows)
+    return 1 if failures else 0
+
+
+HEADER_DONE = [False]
+
+
+def print_row(wid, desc, goal, results):
+    if not HEADER_DONE[0]:
+        print("| W | workload | client | CPU µs/op | ops/s | MB/s | p50 µs | p99 µs | RSS KiB/conn | duplex ÷ this |")
+        print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
+        HEADER_DONE[0] = True
+    base = results["duplex"]
+    for c in CLIENTS:
+        rs = results[c]
+        if not rs:
+            continue
+        cpu = median(rs, "cpu_us_per_op")
+        ratio = "" if c == "duplex" or not base else f"{median(base, 'cpu_us_per_op') / cpu:.2f}"
+        print(f"| {wid} | {desc} | {c} | {cpu:.2f} | {median(rs, 'ops_per_s'):.0f} | {median(rs, 'mb_per_s'):.1f} | "
+              f"{median(rs, 'p50_us'):.0f} | {median(rs, 'p99_us'):.0f} | {median(rs, 'rss_per_conn_kib'):.1f} | {ratio} |")
+
+
+def print_goals(rows):
+    """The issue's goals, checked on the medians."""
+    print("\nGoals (medians):")
+    for wid, desc, goal, results in rows:
+        d, b, r = results["duplex"], results["beast"], results["raw"]
+        if not goal or not d or not b:
+            continue
+        cd, cb = median(d, "cpu_us_per_op"), median(b, "cpu_us_per_op")
+        if goal in ("small", "big"):
+            lim_b, lim_r = (0.8, 1.2) if goal == "small" else (0.5, 1.5)
+            cr = median(r, "cpu_us_per_op") if r else float("nan")
+            ok = cd <= lim_b * cb and cd <= lim_r * cr
+            print(f"  {wid} {desc}: duplex/Beast {cd / cb:.2f} (≤ {lim_b}), duplex/raw {cd / cr:.2f} (≤ {lim_r}): "
+                  f"{'holds' if ok else 'MISSED'}")
+        elif goal == "handshake":
+            hd, hb = median(d, "ops_per_s"), median(b, "ops_per_s")
+            print(f"  {wid} {desc}: handshakes/s duplex {hd:.0f} vs Beast {hb:.0f}: {'holds' if hd >= hb else 'MISSED'}")
+        elif goal == "idle":
+            md, mb = median(d, "rss_per_conn_kib"), median(b, "rss_per_conn_kib")
+            print(f"  {wid} {desc}: KiB/conn duplex {md:.2f} vs Beast {mb:.2f}: {'holds' if md <= mb else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

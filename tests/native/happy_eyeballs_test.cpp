@@ -1,0 +1,131 @@
+// Connecting like a browser: every address tried, attempts staggered by
+// RFC 8305's 250 ms Connection Attempt Delay, per-attempt timeout. Addresses
+// come from a resolver given to the AsioBackend; all of them are on loopback.
+
+#include "happy_eyeballs.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+
+#include "duplex/native/asio_backend.hpp"
+#include "integration/recorder.hpp"
+#include "support/peers.hpp"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace duplex::test {
+namespace {
+using tcp = boost::asio::ip::tcp;
+using std::chrono::milliseconds;
+
+// A listener whose accept queue is full: Linux drops further SYNs, so a
+// connection attempt to it neither completes nor fails (until it times out).
+class BlackholeListener {
+ public:
+  BlackholeListener() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    ::listen(fd_, 0);
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
+    port_ = ntohs(address.sin_port);
+    for (int& client : fillers_) {  // fill the backlog (never accepted)
+      client = ::socket(AF_INET, SOCK_STREAM, 0);
+      ::fcntl(client, F_SETFL, O_NONBLOCK);
+      [[maybe_unused]] int rc = ::connect(client, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    }
+  }
+  ~BlackholeListener() {
+    for (int client : fillers_) ::close(client);
+    ::close(fd_);
+  }
+  tcp::endpoint endpoint() const { return {boost::asio::ip::make_address("127.0.0.1"), port_}; }
+
+ private:
+  int fd_;
+  std::uint16_t port_ = 0;
+  int fillers_[3]{};
+};
+
+struct Outcome {
+  Recorder recorder;
+  milliseconds elapsed;
+};
+
+Outcome open_with(std::vector<tcp::endpoint> addresses, Options options = {}) {
+  boost::asio::io_context io;
+  native::AsioBackendConfig config;
+  config.resolver = [addresses](const std::string&, std::uint16_t) { return addresses; };
+  native::AsioBackend backend(io, config);
+  options.proxy = "direct";
+  const auto start = std::chrono::steady_clock::now();
+  WebSocket ws(backend, "ws://echo.test/", {}, options);
+  Outcome outcome{Recorder(ws), {}};
+  ws.onopen([&](const Event&) {
+    outcome.elapsed = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - start);
+    ws.close(1000);
+  });
+  ws.onerror([&](const Event&) {
+    outcome.elapsed = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - start);
+  });
+  io.run();
+  return outcome;
+}
+
+tcp::endpoint loopback(std::uint16_t port) { return {boost::asio::ip::make_address("127.0.0.1"), port}; }
+
+}  // namespace
+
+TEST_CASE("address families are interleaved, each family in resolver order", "[native][happy-eyeballs]") {
+  const auto v6 = [](int n) { return tcp::endpoint(boost::asio::ip::make_address("::" + std::to_string(n)), 1); };
+  const auto v4 = [](int n) { return tcp::endpoint(boost::asio::ip::make_address("10.0.0." + std::to_string(n)), 1); };
+  CHECK(native::interleave_families({v6(1), v6(2), v6(3), v4(1), v4(2)}) ==
+        std::vector<tcp::endpoint>{v6(1), v4(1), v6(2), v4(2), v6(3)});
+  CHECK(native::interleave_families({v4(1), v4(2), v6(1)}) == std::vector<tcp::endpoint>{v4(1), v6(1), v4(2)});
+  CHECK(native::interleave_families({}).empty());
+}
+
+TEST_CASE("a hanging first address: the second one opens after the attempt delay", "[native][happy-eyeballs]") {
+  BlackholeListener blackhole;
+  auto peer = start_ws_peer();
+  Options options;
+  options.connect_timeout = std::chrono::seconds(20);
+  auto outcome = open_with({blackhole.endpoint(), loopback(peer.port)}, options);
+  INFO(outcome.recorder.error_message);
+  CHECK(outcome.recorder.events == std::vector<std::string>{"open", "close"});
+  CHECK(outcome.elapsed >= milliseconds(240));
+  CHECK(outcome.elapsed < milliseconds(2000));  // not the 20 s attempt timeout
+}
+
+TEST_CASE("a refused first address: the next attempt starts at once", "[native][happy-eyeballs]") {
+  auto peer = start_ws_peer();
+  auto outcome = open_with({loopback(refused_port()), loopback(peer.port)});
+  CHECK(outcome.recorder.events == std::vector<std::string>{"open", "close"});
+  CHECK(outcome.elapsed < milliseconds(240));
+}
+
+TEST_CASE("each attempt is bounded by connect_timeout", "[native][happy-eyeballs]") {
+  BlackholeListener blackhole;
+  Options options;
+  options.connect_timeout = milliseconds(300);
+  auto outcome = open_with({blackhole.endpoint()}, options);
+  CHECK(outcome.recorder.events == std::vector<std::string>{"error", "close"});
+  CHECK(outcome.recorder.error_message.find("timed out after 300 ms") != std::string::npos);
+  CHECK(outcome.elapsed < milliseconds(2000));
+}
+
+TEST_CASE("when every address fails, the error names the last failure", "[native][happy-eyeballs]") {
+  auto outcome = open_with({loopback(refused_port()), loopback(refused_port())});
+  CHECK(outcome.recorder.events == std::vector<std::string>{"error", "close"});
+  CHECK(outcome.recorder.error_message.find("cannot connect to echo.test:80") != std::string::npos);
+  CHECK(outcome.recorder.error_message.find("refused") != std::string::npos);
+}
+
+}  // namespace duplex::test

@@ -1,0 +1,190 @@
+// ws:// and wss:// through real proxies: tinyproxy (HTTP CONNECT) and
+// microsocks (SOCKS5), started by the tests on 127.0.0.1.
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <thread>
+
+#include "integration/recorder.hpp"
+#include "support/peers.hpp"
+#include "support/proxies.hpp"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace duplex::test {
+namespace {
+
+Recorder echo_once(const std::string& url, const Options& options) {
+  WebSocket ws(url, {}, options);
+  Recorder recorder(ws);
+  ws.onopen([&](const Event&) { ws.send("through the proxy"); });
+  ws.onmessage([&](const MessageEvent&) { ws.close(1000); });
+  run();
+  return recorder;
+}
+
+void expect_echo(const Recorder& r) {
+  INFO(r.error_message);
+  CHECK(r.events == std::vector<std::string>{"open", "message", "close"});
+  REQUIRE(r.messages.size() == 1);
+  CHECK(payload_of(r.messages[0]) == "through the proxy");
+  REQUIRE(r.close);
+  CHECK(r.close->was_clean());
+}
+
+void expect_failure(const Recorder& r, const std::string& text) {
+  CHECK(r.events == std::vector<std::string>{"error", "close"});
+  INFO(r.error_message);
+  CHECK(r.error_message.find(text) != std::string::npos);
+  REQUIRE(r.close);
+  CHECK(r.close->code() == 1006);
+}
+
+Options via(const std::string& proxy, bool tls = false) {
+  Options options;
+  options.proxy = proxy;
+  if (tls) options.ca_file = test_certificates().ca;
+  return options;
+}
+
+// A TCP server that answers every connection with one line that is not HTTP.
+class NotAProxy {
+ public:
+  NotAProxy() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    ::listen(fd_, 4);
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
+    port_ = ntohs(address.sin_port);
+    thread_ = std::thread([this] {
+      const int client = ::accept(fd_, nullptr, nullptr);
+      if (client < 0) return;
+      const char banner[] = "SSH-2.0-OpenSSH_9.2\r\n";
+      [[maybe_unused]] auto n = ::write(client, banner, sizeof banner - 1);
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      ::close(client);
+    });
+  }
+  ~NotAProxy() {
+    ::shutdown(fd_, SHUT_RDWR);
+    thread_.join();
+    ::close(fd_);
+  }
+  std::uint16_t port() const { return port_; }
+
+ private:
+  int fd_;
+  std::uint16_t port_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace
+
+TEST_CASE("HTTP CONNECT proxy carries ws:// and wss://", "[native][proxy]") {
+  auto proxy = start_tinyproxy();
+  auto plain = start_ws_peer();
+  expect_echo(echo_once(plain.url("/"), via(proxy.url("http"))));
+  const auto& certs = test_certificates();
+  auto tls = start_ws_peer_tls(certs.server_cert, certs.server_key);
+  // TLS inside the tunnel: SNI and the certificate are checked for localhost.
+  expect_echo(echo_once(tls.url("/"), via(proxy.url("http"), true)));
+}
+
+TEST_CASE("HTTP CONNECT proxy with Basic credentials", "[native][proxy]") {
+  auto proxy = start_tinyproxy({"alice", "s3cret"});
+  auto plain = start_ws_peer();
+  const auto& certs = test_certificates();
+  auto tls = start_ws_peer_tls(certs.server_cert, certs.server_key);
+  SECTION("right password: ws:// and wss://") {
+    expect_echo(echo_once(plain.url("/"), via(proxy.url("http", "alice", "s3cret"))));
+    expect_echo(echo_once(tls.url("/"), via(proxy.url("http", "alice", "s3cret"), true)));
+  }
+  SECTION("wrong password") {
+    expect_failure(echo_once(plain.url("/"), via(proxy.url("http", "alice", "wrong"))),
+                   "rejected the credentials (40");  // tinyproxy answers 401
+  }
+  SECTION("no credentials") {
+    expect_failure(echo_once(plain.url("/"), via(proxy.url("http"))), "proxy requires authentication (407)");
+  }
+}
+
+TEST_CASE("an HTTP proxy that refuses CONNECT is named with its status", "[native][proxy]") {
+  TinyproxyConfig config;
+  config.only_connect_port = 1;  // every other port is refused
+  auto proxy = start_tinyproxy(config);
+  auto plain = start_ws_peer();
+  expect_failure(echo_once(plain.url("/"), via(proxy.url("http"))),
+                 "proxy 127.0.0.1:" + std::to_string(proxy.port) + " refused CONNECT: 403");
+}
+
+TEST_CASE("a proxy that does not speak HTTP", "[native][proxy]") {
+  NotAProxy server;
+  expect_failure(echo_once("ws://127.0.0.1:1/", via("http://127.0.0.1:" + std::to_string(server.port()))),
+                 "proxy answered something that is not HTTP");
+}
+
+TEST_CASE("SOCKS5 proxy carries ws:// and wss://, remote and local DNS", "[native][proxy]") {
+  auto proxy = start_microsocks();
+  auto plain = start_ws_peer();
+  const auto& certs = test_certificates();
+  auto tls = start_ws_peer_tls(certs.server_cert, certs.server_key);
+  expect_echo(echo_once(plain.url("/"), via(proxy.url("socks5h"))));
+  expect_echo(echo_once(plain.url("/"), via(proxy.url("socks5"))));
+  expect_echo(echo_once(tls.url("/"), via(proxy.url("socks5h"), true)));  // "localhost" resolved by the proxy
+  expect_echo(echo_once(tls.url("/"), via(proxy.url("socks5"), true)));
+}
+
+TEST_CASE("SOCKS5 proxy with a user name and password", "[native][proxy]") {
+  auto proxy = start_microsocks("bob", "pw");
+  auto plain = start_ws_peer();
+  const auto& certs = test_certificates();
+  auto tls = start_ws_peer_tls(certs.server_cert, certs.server_key);
+  expect_echo(echo_once(plain.url("/"), via(proxy.url("socks5h", "bob", "pw"))));
+  expect_echo(echo_once(tls.url("/"), via(proxy.url("socks5h", "bob", "pw"), true)));
+  expect_failure(echo_once(plain.url("/"), via(proxy.url("socks5h", "bob", "nope"))),
+                 "SOCKS5 proxy rejected the user name or password");
+  expect_failure(echo_once(plain.url("/"), via(proxy.url("socks5h"))), "SOCKS5 proxy requires authentication");
+}
+
+TEST_CASE("SOCKS5 reply failures are named", "[native][proxy]") {
+  auto proxy = start_microsocks();
+  expect_failure(echo_once("ws://127.0.0.1:" + std::to_string(refused_port()) + "/", via(proxy.url("socks5"))),
+                 "SOCKS5 proxy: connection refused by destination host");
+}
+
+TEST_CASE("proxy environment variables and no_proxy", "[native][proxy]") {
+  auto proxy = start_tinyproxy({"env", "pw"});
+  auto plain = start_ws_peer();
+  ScopedEnv all_lower("all_proxy", "", true), all_upper("ALL_PROXY", "", true), no_upper("NO_PROXY", "", true);
+  SECTION("http_proxy is used for ws://") {
+    ScopedEnv http("http_proxy", proxy.url("http", "env", "pw"));
+    ScopedEnv no("no_proxy", "", true);
+    expect_echo(echo_once(plain.url("/"), Options{}));
+    // The proxy was really in the path: without credentials it refuses.
+    ScopedEnv http_no_auth("http_proxy", proxy.url("http"));
+    expect_failure(echo_once(plain.url("/"), Options{}), "(407)");
+  }
+  SECTION("no_proxy exempts the host") {
+    ScopedEnv http("http_proxy", proxy.url("http"));  // would answer 407
+    ScopedEnv no("no_proxy", "example.com, 127.0.0.1");
+    expect_echo(echo_once(plain.url("/"), Options{}));
+  }
+  SECTION("Options::proxy = \"direct\" ignores the environment") {
+    ScopedEnv http("http_proxy", proxy.url("http"));
+    ScopedEnv no("no_proxy", "", true);
+    expect_echo(echo_once(plain.url("/"), via("direct")));
+  }
+  SECTION("a proxy URL that does not parse is an error event") {
+    ScopedEnv http("http_proxy", "gopher://x:1");
+    ScopedEnv no("no_proxy", "", true);
+    expect_failure(echo_once(plain.url("/"), Options{}), "http_proxy: proxy scheme 'gopher' is not supported");
+  }
+}
+
+}  // namespace duplex::test
