@@ -3,35 +3,12 @@
 
 #include <catch2/catch.hpp>
 
-#include <sys/wait.h>
-
-#include <cstdio>
 #include <string>
 
+#include "cli/cli_runner.hpp"
 #include "support/peers.hpp"
 
 namespace duplex::test {
-namespace {
-
-struct Run {
-  int status = -1;
-  std::string output;  // stdout and stderr together
-};
-
-/// Runs `printf INPUT | duplex ARGS` through /bin/sh.
-Run run_cli(const std::string& input, const std::string& args) {
-  const std::string command = "printf '" + input + "' | '" + std::string(DUPLEX_CLI_PATH) + "' " + args + " 2>&1";
-  Run run;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) run.output.append(buffer, n);
-  const int status = ::pclose(pipe);
-  run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
-
-}  // namespace
 
 TEST_CASE("duplex echoes stdin lines through the server and exits 0", "[cli]") {
   auto peer = start_ws_peer();

@@ -44,6 +44,8 @@ import sys
 import urllib.parse
 import zlib
 
+from peer_lifetime import watch_stdin
+
 GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 MAX_REQUEST_HEAD = 64 * 1024
 
@@ -532,28 +534,6 @@ async def handle(reader, writer):
     finally:
         if not writer.transport.is_closing():
             writer.close()
-
-
-def watch_stdin(loop, stop):
-    fd = sys.stdin.fileno()
-
-    def on_readable():
-        try:
-            data = os.read(fd, 4096)
-        except BlockingIOError:
-            return
-        except OSError:
-            data = b""
-        if not data:
-            loop.remove_reader(fd)
-            stop.set()
-
-    os.set_blocking(fd, False)
-    try:
-        loop.add_reader(fd, on_readable)
-    except (OSError, ValueError):
-        # Not a pipe (a file or /dev/null): there is no parent to watch.
-        pass
 
 
 async def main():

@@ -28,6 +28,8 @@ import urllib.parse
 
 import websockets
 
+from peer_lifetime import watch_stdin
+
 SERVER_PROTOCOLS = ["chat", "json", "superchat"]
 
 
@@ -70,28 +72,6 @@ def parse_args():
     if bool(args.tls_cert) != bool(args.tls_key):
         parser.error("--tls-cert and --tls-key go together")
     return args
-
-
-def watch_stdin(loop, stop):
-    fd = sys.stdin.fileno()
-
-    def on_readable():
-        try:
-            data = os.read(fd, 4096)
-        except BlockingIOError:
-            return
-        except OSError:
-            data = b""
-        if not data:
-            loop.remove_reader(fd)
-            stop.set()
-
-    os.set_blocking(fd, False)
-    try:
-        loop.add_reader(fd, on_readable)
-    except (OSError, ValueError):
-        # Not a pipe (a file or /dev/null): there is no parent to watch.
-        pass
 
 
 async def main():

@@ -157,4 +157,24 @@ inline Connection run(const std::vector<std::string_view>& chunks, ConnectionCon
   return c;
 }
 
+/// Feeds `input` every way (whole, split at every point, byte by byte);
+/// expects exactly `expected` messages, no failure, and (unless the input holds
+/// a Ping) nothing to write.
+inline void expect_messages(const std::string& input, const std::vector<Message>& expected,
+                            ConnectionConfig config = {}, bool expect_output = false) {
+  for_each_split(input, [&](const std::vector<std::string_view>& chunks) {
+    auto c = run(chunks, config);
+    const auto events = take_events(c);
+    REQUIRE(events.size() == expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+      const auto* m = std::get_if<event::MessageReceived>(&events[i]);
+      REQUIRE(m != nullptr);
+      CHECK(m->message.kind == expected[i].kind);
+      CHECK(m->message.payload == expected[i].payload);
+    }
+    CHECK(c.state() == Connection::State::open);
+    CHECK(c.has_output() == expect_output);
+  });
+}
+
 }  // namespace duplex::rfc6455::test
