@@ -139,7 +139,7 @@ def print_row(wid, desc, goal, results):
 
 
 def print_goals(rows):
-    """The issue's goals, checked on the medians."""
+    """The performance goals (listed in tests/bench/RESULTS.md), checked on the medians."""
     print("\nGoals (medians):")
     for wid, desc, goal, results in rows:
         d, b, r = results["duplex"], results["beast"], results["raw"]
