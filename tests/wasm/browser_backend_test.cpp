@@ -106,6 +106,34 @@ TEST_CASE("options a browser cannot honour throw NotSupportedError naming them",
   Options no_takeover;
   no_takeover.deflate_no_context_takeover = true;
   refused(no_takeover, "deflate_no_context_takeover");
+  Options proxy;
+  proxy.proxy = "http://127.0.0.1:3128";
+  refused(proxy, "proxy");
+  Options connect_timeout;
+  connect_timeout.connect_timeout = std::chrono::seconds(1);
+  refused(connect_timeout, "connect_timeout");
+  Options ping;
+  ping.ping_interval = std::chrono::seconds(5);
+  refused(ping, "ping_interval");
+  Options pong;
+  pong.pong_timeout = std::chrono::seconds(5);
+  refused(pong, "pong_timeout");
+  Options idle;
+  idle.idle_timeout = std::chrono::seconds(60);
+  refused(idle, "idle_timeout");
+  Options ca_pem;
+  ca_pem.ca_pem = "-----BEGIN CERTIFICATE-----";
+  refused(ca_pem, "ca_pem");
+  Options cert_pem;
+  cert_pem.client_certificate_pem = "-----BEGIN CERTIFICATE-----";
+  cert_pem.client_key_pem = "-----BEGIN PRIVATE KEY-----";
+  refused(cert_pem, "client_certificate_pem");
+  Options tls13;
+  tls13.min_tls_version = Options::TlsVersion::tls1_3;
+  refused(tls13, "min_tls_version");
+  Options insecure;
+  insecure.insecure_skip_certificate_verification = true;
+  refused(insecure, "insecure_skip_certificate_verification");
   CHECK(wasm::host_socket_count() == 0);  // nothing reached the host
 }
 
@@ -118,6 +146,9 @@ TEST_CASE("capabilities() says what the web backend honours", "[wasm][options]")
   CHECK_FALSE(c.permessage_deflate_options);
   CHECK_FALSE(c.proxies);
   CHECK_FALSE(c.ping);
+  CHECK_FALSE(c.heartbeat);
+  CHECK_FALSE(c.connect_timeout);
+  CHECK_FALSE(c.tls_settings);
   CHECK(c.open_timeout);
   CHECK(c.close_timeout);
   CHECK(c.max_message_size);
