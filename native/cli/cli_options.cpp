@@ -65,6 +65,12 @@ options:
                            https_proxy / http_proxy / all_proxy variables)
       --ping-interval S    send a Ping every S seconds (decimals allowed)
       --pong-timeout S     fail when nothing answers a Ping within S seconds
+      --reconnect          reconnect after a connection ends (exponential
+                           backoff with full jitter, 0.5 s base, 30 s cap);
+                           lines read meanwhile are sent once it reopens
+      --max-retries N      with --reconnect: give up after N failed attempts
+      --final-code CODE    with --reconnect: never reconnect after a close with
+                           CODE (repeatable)
   -b, --binary             send each input line as a binary message
   -x, --hex                print binary messages as hex instead of raw bytes
       --close-code CODE    close with CODE (1000 or 3000-4999) at end of input
@@ -128,6 +134,12 @@ CliOptions parse_command_line(int argc, const char* const argv[]) {
       options.close_reason = value();
     else if (arg == "-n" || arg == "--count")
       options.count = parse_number<std::uint64_t>(arg, value(), 1, UINT64_MAX);
+    else if (arg == "--reconnect")
+      options.reconnect_enabled = true;
+    else if (arg == "--max-retries")
+      options.reconnect.max_attempts = parse_number<std::uint32_t>(arg, value(), 0, UINT32_MAX);
+    else if (arg == "--final-code")
+      options.reconnect.final_codes.insert(parse_number<std::uint16_t>(arg, value(), 1000, 4999));
     else if (arg == "--linger")
       options.linger = std::chrono::milliseconds(parse_number<std::uint32_t>(arg, value(), 0, 3'600'000));
     else if (arg == "--timeout")

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "duplex/options.hpp"
+#include "duplex/reconnecting_websocket.hpp"
 
 namespace duplex::cli {
 
@@ -31,6 +32,8 @@ struct CliOptions {
   std::string close_reason;
   std::optional<std::uint64_t> count;     ///< close after this many messages received
   std::chrono::milliseconds linger{500};  ///< quiet time awaited for replies after input ends
+  bool reconnect_enabled = false;         ///< --reconnect: a ReconnectingWebSocket
+  ReconnectOptions reconnect;             ///< its backoff, attempts and final codes
   Verbosity verbosity = Verbosity::normal;
   bool help = false;
   bool version = false;

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <deque>
 #include <iostream>
+#include <type_traits>
 
 #include "cli_options.hpp"
 #include "duplex/close_code.hpp"
@@ -31,13 +32,17 @@ std::string to_hex(std::span<const std::byte> bytes) {
   return hex;
 }
 
-/// One run of the client: the socket, standard input, and the exit status.
+/// One run of the client: the socket (a WebSocket, or with --reconnect a
+/// ReconnectingWebSocket: the same API), standard input, and the exit status.
+template <class Socket>
 class Client {
+  static constexpr bool reconnecting = std::is_same_v<Socket, ReconnectingWebSocket>;
+
  public:
   Client(boost::asio::io_context& io, native::AsioBackend& backend, const CliOptions& options)
       : options_(options),
         linger_timer_(io),
-        socket_(backend, options.url, options.protocols, options.connection),
+        socket_(make_socket(backend, options)),
         input_(io, [this](std::optional<std::string> line) { on_input(std::move(line)); }) {
     diagnose(Verbosity::verbose, "readyState CONNECTING " + socket_.url());
     socket_.binary_type(BinaryType::arraybuffer);
@@ -45,11 +50,30 @@ class Client {
     socket_.onmessage([this](const MessageEvent& e) { on_message(e); });
     socket_.onerror([this](const ErrorEvent& e) { std::cerr << "duplex: error: " << e.message() << std::endl; });
     socket_.onclose([this](const CloseEvent& e) { on_close(e); });
+    if constexpr (reconnecting) {
+      socket_.onreconnecting([this](const ReconnectEvent& e) {
+        diagnose(Verbosity::normal, "reconnecting in " + std::to_string(e.delay().count()) + " ms (attempt " +
+                                        std::to_string(e.attempt()) + ")");
+      });
+      socket_.ongiveup([this](const ReconnectEvent& e) {
+        const bool final_code = e.code() && options_.reconnect.final_codes.count(*e.code()) > 0;
+        diagnose(Verbosity::normal, final_code ? "not reconnecting after close code " + std::to_string(*e.code())
+                                               : "giving up after " + std::to_string(e.attempt()) + " attempts");
+        if (!final_code) exit_status_ = 1;
+      });
+    }
   }
 
   int exit_status() const noexcept { return exit_status_; }
 
  private:
+  static Socket make_socket(native::AsioBackend& backend, const CliOptions& options) {
+    if constexpr (reconnecting)
+      return Socket(backend, options.url, options.protocols, options.connection, options.reconnect);
+    else
+      return Socket(backend, options.url, options.protocols, options.connection);
+  }
+
   void diagnose(Verbosity level, const std::string& text) const {
     if (options_.verbosity >= level) std::cerr << "duplex: " << text << std::endl;
   }
@@ -112,7 +136,10 @@ class Client {
   }
 
   void check_linger() {
-    if (socket_.ready_state() != ReadyState::OPEN) return;
+    if (socket_.ready_state() != ReadyState::OPEN) {
+      linger_started_ = false;  // a reconnecting socket lingers again once it reopens
+      return;
+    }
     const auto quiet_until = last_message_ + options_.linger;
     if (socket_.buffered_amount() == 0 && Clock::now() >= quiet_until) return close();
     linger_timer_.expires_at(std::max(quiet_until, Clock::now() + std::chrono::milliseconds(10)));
@@ -129,20 +156,16 @@ class Client {
 
   void on_close(const CloseEvent& event) {
     linger_timer_.cancel();
-    input_.stop();
+    if (!reconnecting) input_.stop();  // a reconnecting socket still takes lines for its next connection
     const std::string summary = "readyState CLOSED code=" + std::to_string(event.code()) + " reason=\"" +
                                 event.reason() + "\" " + (event.was_clean() ? "clean" : "not clean");
-    if (!event.was_clean()) {
-      exit_status_ = 1;
-      diagnose(Verbosity::normal, summary);
-    } else {
-      diagnose(Verbosity::verbose, summary);
-    }
+    exit_status_ = event.was_clean() ? 0 : 1;  // the last connection's end decides
+    diagnose(event.was_clean() ? Verbosity::verbose : Verbosity::normal, summary);
   }
 
   const CliOptions& options_;
   boost::asio::steady_timer linger_timer_;
-  WebSocket socket_;
+  Socket socket_;
   LineReader input_;
   std::deque<std::string> pending_;  // lines read before the connection opened
   std::uint64_t line_number_ = 0;
@@ -152,6 +175,16 @@ class Client {
   Clock::time_point last_message_ = Clock::now();
   int exit_status_ = 0;
 };
+
+/// Runs the client until its socket is closed for good; returns the exit status.
+template <class Socket>
+int run_client(const CliOptions& options) {
+  boost::asio::io_context io(1);
+  native::AsioBackend backend(io);
+  Client<Socket> client(io, backend, options);
+  io.run();
+  return client.exit_status();
+}
 
 void check_close_options(const CliOptions& options) {
   if (options.close_code && !is_valid_api_close_code(*options.close_code))
@@ -179,12 +212,9 @@ int main(int argc, char* argv[]) {
                  "and change this connection"
               << std::endl;
 
-  boost::asio::io_context io(1);
-  duplex::native::AsioBackend backend(io);
   try {
-    Client client(io, backend, options);
-    io.run();
-    return client.exit_status();
+    return options.reconnect_enabled ? run_client<duplex::ReconnectingWebSocket>(options)
+                                     : run_client<duplex::WebSocket>(options);
   } catch (const duplex::Error& e) {  // misuse the API refuses: a bad URL, protocol or header
     std::cerr << "duplex: " << e.what() << std::endl;
     return 2;

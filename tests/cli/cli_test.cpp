@@ -48,6 +48,30 @@ TEST_CASE("duplex reports a server-initiated close", "[cli]") {
   CHECK(run.status == 0);
 }
 
+TEST_CASE("duplex --reconnect retries with backoff, then gives up", "[cli][reconnect]") {
+  auto run = run_cli("", "--reconnect --max-retries 2 ws://127.0.0.1:1/");
+  CHECK(run.output.find("reconnecting in") != std::string::npos);
+  CHECK(run.output.find("(attempt 2)") != std::string::npos);
+  CHECK(run.output.find("giving up after 2 attempts") != std::string::npos);
+  CHECK(run.status == 1);
+}
+
+TEST_CASE("duplex --reconnect stops at a final close code and at our own close", "[cli][reconnect]") {
+  auto peer = start_ws_peer();
+  SECTION("the server closes with a code marked final") {
+    auto run = run_cli("", "-v --reconnect --final-code 4001 " + peer.url("/close/4001/bye"));
+    CHECK(run.output.find("code=4001 reason=\"bye\" clean") != std::string::npos);
+    CHECK(run.output.find("not reconnecting after close code 4001") != std::string::npos);
+    CHECK(run.output.find("reconnecting in") == std::string::npos);
+    CHECK(run.status == 0);
+  }
+  SECTION("end of input closes it like a plain socket") {
+    auto run = run_cli("hello\\n", "-q --reconnect " + peer.url("/"));
+    CHECK(run.output == "hello\n");
+    CHECK(run.status == 0);
+  }
+}
+
 TEST_CASE("duplex fails with one clear line and a non-zero status", "[cli]") {
   SECTION("a bad URL") {
     auto run = run_cli("", "ftp://127.0.0.1/");

@@ -79,7 +79,8 @@ TEST_CASE("§7.2.3.2: the second message refers back to the first", "[connection
 }
 
 TEST_CASE("§7.2.3.3: a DEFLATE block with no compression", "[connection][deflate]") {
-  expect_messages_deflated(hex_bytes({0xc1, 0x0b, 0x00, 0x05, 0x00, 0xfa, 0xff, 0x48, 0x65, 0x6c, 0x6c, 0x6f, 0x00}), {hello});
+  expect_messages_deflated(hex_bytes({0xc1, 0x0b, 0x00, 0x05, 0x00, 0xfa, 0xff, 0x48, 0x65, 0x6c, 0x6c, 0x6f, 0x00}),
+                           {hello});
 }
 
 TEST_CASE("§7.2.3.4: a fragmented compressed message", "[connection][deflate]") {
@@ -88,11 +89,12 @@ TEST_CASE("§7.2.3.4: a fragmented compressed message", "[connection][deflate]")
 
 TEST_CASE("§7.2.3.5: a block with BFINAL set, then a fresh stream", "[connection][deflate]") {
   expect_messages_deflated(hex_bytes({0xc1, 0x08, 0xf3, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00, 0x00}) + compressed_hello,
-                  {hello, hello});
+                           {hello, hello});
 }
 
 TEST_CASE("§7.2.3.6: an empty compressed message, and an empty payload with RSV1", "[connection][deflate]") {
-  expect_messages_deflated(hex_bytes({0xc1, 0x01, 0x00, 0xc2, 0x00}), {{Message::Kind::text, ""}, {Message::Kind::binary, ""}});
+  expect_messages_deflated(hex_bytes({0xc1, 0x01, 0x00, 0xc2, 0x00}),
+                           {{Message::Kind::text, ""}, {Message::Kind::binary, ""}});
 }
 
 TEST_CASE("uncompressed messages still pass on a deflate connection", "[connection][deflate]") {
@@ -155,7 +157,7 @@ TEST_CASE("compressed text that inflates to invalid UTF-8 fails with 1007", "[co
   TestDeflater server3;
   const std::string payload = server3.compress("caf\xc3\xa9 cr\xc3\xa8me");
   expect_messages_deflated(server_frame(0x41, payload.substr(0, 4)) + server_frame(0x80, payload.substr(4)),
-                  {{Message::Kind::text, "caf\xc3\xa9 cr\xc3\xa8me"}});
+                           {{Message::Kind::text, "caf\xc3\xa9 cr\xc3\xa8me"}});
 }
 
 TEST_CASE("max_message_size applies to the inflated size", "[connection][deflate]") {
