@@ -48,7 +48,7 @@ class Client {
     socket_.binary_type(BinaryType::arraybuffer);
     socket_.onopen([this](const Event&) { on_open(); });
     socket_.onmessage([this](const MessageEvent& e) { on_message(e); });
-    socket_.onerror([this](const ErrorEvent& e) { std::cerr << "duplex: error: " << e.message() << std::endl; });
+    socket_.onerror([](const ErrorEvent& e) { std::cerr << "duplex: error: " << e.message() << std::endl; });
     socket_.onclose([this](const CloseEvent& e) { on_close(e); });
     if constexpr (reconnecting) {
       socket_.onreconnecting([this](const ReconnectEvent& e) {
