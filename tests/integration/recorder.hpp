@@ -32,6 +32,17 @@ struct Recorder {
   }
 };
 
+/// Opens `url`, sends `text` once open, closes with 1000 when a message comes
+/// back, and runs the loop until the socket is closed.
+inline Recorder echo_one_message(const std::string& url, const Options& options, const std::string& text) {
+  WebSocket ws(url, {}, options);
+  Recorder recorder(ws);
+  ws.onopen([&](const Event&) { ws.send(text); });
+  ws.onmessage([&](const MessageEvent&) { ws.close(1000); });
+  run();
+  return recorder;
+}
+
 /// Bytes of a message payload as a string, whatever its type.
 inline std::string payload_of(const MessageData& data) {
   if (auto* text = std::get_if<std::string>(&data)) return *text;

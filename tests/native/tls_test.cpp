@@ -9,12 +9,7 @@ namespace duplex::test {
 namespace {
 
 Recorder open_and_close(const std::string& url, const Options& options) {
-  WebSocket ws(url, {}, options);
-  Recorder recorder(ws);
-  ws.onopen([&](const Event&) { ws.send("over TLS"); });
-  ws.onmessage([&](const MessageEvent&) { ws.close(1000); });
-  run();
-  return recorder;
+  return echo_one_message(url, options, "over TLS");
 }
 
 }  // namespace
