@@ -202,29 +202,12 @@ std::uint16_t PeerProcess::wait_for_port(std::chrono::milliseconds timeout) {
       port_ = static_cast<std::uint16_t>(port);
       return *port_;
     }
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
+    const Read read = read_more(deadline);
+    if (read == Read::timeout) {
       throw std::runtime_error("timed out after " + std::to_string(timeout.count()) +
                                " ms waiting for 'LISTENING <port>' from " + command_line());
     }
-    pollfd pfd{stdout_fd_, POLLIN, 0};
-    const int ready = ::poll(&pfd, 1, static_cast<int>(left.count()));
-    if (ready < 0) {
-      if (errno == EINTR) continue;
-      throw system_error("poll", errno);
-    }
-    if (ready == 0) continue;
-    char buffer[4096];
-    const ssize_t n = ::read(stdout_fd_, buffer, sizeof buffer);
-    if (n < 0) {
-      if (errno == EINTR || errno == EAGAIN) continue;
-      throw system_error("read from " + command_line(), errno);
-    }
-    if (n > 0) {
-      pending_.append(buffer, static_cast<std::size_t>(n));
-      continue;
-    }
+    if (read == Read::data) continue;
     // EOF: the child closed stdout, most likely because it exited.
     int status = 0;
     pid_t r = 0;
@@ -252,9 +235,15 @@ std::optional<std::string> PeerProcess::read_line(std::chrono::milliseconds time
       return line;
     }
     if (stdout_fd_ < 0) return std::nullopt;
+    if (read_more(deadline) != Read::data) return std::nullopt;  // timed out, or EOF: no further line
+  }
+}
+
+PeerProcess::Read PeerProcess::read_more(std::chrono::steady_clock::time_point deadline) {
+  for (;;) {
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return std::nullopt;
+    if (left.count() <= 0) return Read::timeout;
     pollfd pfd{stdout_fd_, POLLIN, 0};
     const int ready = ::poll(&pfd, 1, static_cast<int>(left.count()));
     if (ready < 0) {
@@ -268,8 +257,9 @@ std::optional<std::string> PeerProcess::read_line(std::chrono::milliseconds time
       if (errno == EINTR || errno == EAGAIN) continue;
       throw system_error("read from " + command_line(), errno);
     }
-    if (n == 0) return std::nullopt;  // EOF: no further line will come
+    if (n == 0) return Read::eof;
     pending_.append(buffer, static_cast<std::size_t>(n));
+    return Read::data;
   }
 }
 

@@ -55,6 +55,9 @@ class PeerProcess {
   std::string command_line() const;
 
  private:
+  enum class Read { data, timeout, eof };
+  /// Waits until `deadline` for stdout bytes and appends them to pending_.
+  Read read_more(std::chrono::steady_clock::time_point deadline);
   void close_pipes() noexcept;
 
   std::vector<std::string> argv_;

@@ -29,22 +29,10 @@ void expect_messages_deflated(const std::string& input, const std::vector<Messag
   expect_messages(input, expected, config);
 }
 
-void expect_failure(const std::string& input, error expected, std::uint16_t close_code,
-                    ConnectionConfig config = deflate_config()) {
-  for_each_split(input, [&](const Chunks& chunks) {
-    auto c = run(chunks, config);
-    CHECK(c.state() == Connection::State::failed);
-    const auto events = take_events(c);
-    REQUIRE_FALSE(events.empty());
-    const auto* failed = std::get_if<event::Failed>(&events.back());
-    REQUIRE(failed != nullptr);
-    CHECK(failed->error == expected);
-    const auto out = take_output(c);
-    REQUIRE(out.size() == 1);
-    CHECK(out[0].opcode == 0x8);
-    CHECK(out[0].rsv == 0);
-    CHECK(close_code_of(out[0]) == close_code);
-  });
+// Feeds `input` every way to a connection with permessage-deflate negotiated.
+void expect_failure_deflated(const std::string& input, error expected, std::uint16_t close_code,
+                             ConnectionConfig config = deflate_config()) {
+  expect_failure(input, expected, close_code, config);
 }
 
 const Message hello{Message::Kind::text, "Hello"};
@@ -119,40 +107,41 @@ TEST_CASE("a Ping between fragments of a compressed message", "[connection][defl
 // ---- RSV1 where RFC 7692 §6 forbids it ----
 
 TEST_CASE("RSV1 on a continuation frame fails with 1002", "[connection][deflate]") {
-  expect_failure(hex_bytes({0x41, 0x03, 0xf2, 0x48, 0xcd, 0xc0, 0x04, 0xc9, 0xc9, 0x07, 0x00}), error::reserved_bits,
-                 1002);
-  expect_failure(hex_bytes({0x01, 0x02, 0x48, 0x65, 0xc0, 0x03, 0x6c, 0x6c, 0x6f}), error::reserved_bits, 1002);
+  expect_failure_deflated(hex_bytes({0x41, 0x03, 0xf2, 0x48, 0xcd, 0xc0, 0x04, 0xc9, 0xc9, 0x07, 0x00}),
+                          error::reserved_bits, 1002);
+  expect_failure_deflated(hex_bytes({0x01, 0x02, 0x48, 0x65, 0xc0, 0x03, 0x6c, 0x6c, 0x6f}), error::reserved_bits,
+                          1002);
 }
 
 TEST_CASE("RSV1 on control frames fails with 1002", "[connection][deflate]") {
-  expect_failure(hex_bytes({0xc9, 0x00}), error::reserved_bits, 1002);
-  expect_failure(hex_bytes({0xca, 0x00}), error::reserved_bits, 1002);
-  expect_failure(hex_bytes({0xc8, 0x02, 0x03, 0xe8}), error::reserved_bits, 1002);
+  expect_failure_deflated(hex_bytes({0xc9, 0x00}), error::reserved_bits, 1002);
+  expect_failure_deflated(hex_bytes({0xca, 0x00}), error::reserved_bits, 1002);
+  expect_failure_deflated(hex_bytes({0xc8, 0x02, 0x03, 0xe8}), error::reserved_bits, 1002);
 }
 
 TEST_CASE("RSV2 and RSV3 stay reserved; RSV1 without deflate fails", "[connection][deflate]") {
-  expect_failure(hex_bytes({0xa1, 0x00}), error::reserved_bits, 1002);
-  expect_failure(hex_bytes({0x91, 0x00}), error::reserved_bits, 1002);
-  expect_failure(compressed_hello, error::reserved_bits, 1002, ConnectionConfig{});
+  expect_failure_deflated(hex_bytes({0xa1, 0x00}), error::reserved_bits, 1002);
+  expect_failure_deflated(hex_bytes({0x91, 0x00}), error::reserved_bits, 1002);
+  expect_failure_deflated(compressed_hello, error::reserved_bits, 1002, ConnectionConfig{});
 }
 
 // ---- bad compressed payloads ----
 
 TEST_CASE("invalid DEFLATE data fails with 1007", "[connection][deflate]") {
-  expect_failure(hex_bytes({0xc2, 0x01, 0xff}), error::invalid_compressed_data, 1007);
+  expect_failure_deflated(hex_bytes({0xc2, 0x01, 0xff}), error::invalid_compressed_data, 1007);
   // A message that ends inside a stored block.
-  expect_failure(hex_bytes({0xc2, 0x07, 0x00, 0x0a, 0x00, 0xf5, 0xff, 0x48, 0x65}), error::invalid_compressed_data,
-                 1007);
+  expect_failure_deflated(hex_bytes({0xc2, 0x07, 0x00, 0x0a, 0x00, 0xf5, 0xff, 0x48, 0x65}),
+                          error::invalid_compressed_data, 1007);
   CHECK(close_code_for(error::invalid_compressed_data) == 1007);
 }
 
 TEST_CASE("compressed text that inflates to invalid UTF-8 fails with 1007", "[connection][deflate]") {
   TestDeflater server;
   std::string bad = "valid prefix " + std::string(100, 'x') + "\xc3\x28 and more";
-  expect_failure(server_frame(0xc1, server.compress(bad)), error::invalid_utf8, 1007);
+  expect_failure_deflated(server_frame(0xc1, server.compress(bad)), error::invalid_utf8, 1007);
   // Truncated inside a code point at the end of the message.
   TestDeflater server2;
-  expect_failure(server_frame(0xc1, server2.compress("caf\xc3")), error::invalid_utf8, 1007);
+  expect_failure_deflated(server_frame(0xc1, server2.compress("caf\xc3")), error::invalid_utf8, 1007);
   // Valid UTF-8 split across the inflated output of two fragments.
   TestDeflater server3;
   const std::string payload = server3.compress("caf\xc3\xa9 cr\xc3\xa8me");
@@ -168,7 +157,7 @@ TEST_CASE("max_message_size applies to the inflated size", "[connection][deflate
   config.max_message_size = 5000;
   expect_messages_deflated(server_frame(0xc2, payload), {{Message::Kind::binary, std::string(5000, 'a')}}, config);
   config.max_message_size = 4999;
-  expect_failure(server_frame(0xc2, payload), error::message_too_big, 1009, config);
+  expect_failure_deflated(server_frame(0xc2, payload), error::message_too_big, 1009, config);
 }
 
 TEST_CASE("a deflate bomb fails with 1009 at the limit", "[connection][deflate]") {

@@ -14,27 +14,6 @@ using Chunks = std::vector<std::string_view>;
 
 namespace {
 
-// Feeds `input` every way; expects failure with `expected`, a Failed event and
-// a queued Close frame carrying the mapped close code.
-void expect_failure(const std::string& input, error expected, std::uint16_t close_code, ConnectionConfig config = {}) {
-  for_each_split(input, [&](const Chunks& chunks) {
-    auto c = run(chunks, config);
-    CHECK(c.state() == Connection::State::failed);
-    const auto events = take_events(c);
-    REQUIRE_FALSE(events.empty());
-    const auto* failed = std::get_if<event::Failed>(&events.back());
-    REQUIRE(failed != nullptr);
-    CHECK(failed->error == expected);
-    CHECK_FALSE(failed->detail.empty());
-    const auto out = take_output(c);
-    REQUIRE(out.size() == 1);
-    CHECK(out[0].opcode == 0x8);
-    CHECK(out[0].masked);
-    CHECK(close_code_of(out[0]) == close_code);
-    CHECK(close_code_for(expected) == close_code);
-  });
-}
-
 const std::string hello_frame = hex_bytes({0x81, 0x05, 0x48, 0x65, 0x6c, 0x6c, 0x6f});
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include <catch2/catch.hpp>
 
 #include "duplex/rfc6455/connection.hpp"
+#include "duplex/rfc6455/error.hpp"
 #include "rfc6455/mask.hpp"
 
 namespace duplex::rfc6455::test {
@@ -174,6 +175,30 @@ inline void expect_messages(const std::string& input, const std::vector<Message>
     }
     CHECK(c.state() == Connection::State::open);
     CHECK(c.has_output() == expect_output);
+  });
+}
+
+/// Feeds `input` every way; expects failure with `expected`: a Failed event
+/// with a detail, and one queued Close frame, masked, without reserved bits,
+/// carrying the close code the error maps to.
+inline void expect_failure(const std::string& input, error expected, std::uint16_t close_code,
+                           ConnectionConfig config = {}) {
+  for_each_split(input, [&](const std::vector<std::string_view>& chunks) {
+    auto c = run(chunks, config);
+    CHECK(c.state() == Connection::State::failed);
+    const auto events = take_events(c);
+    REQUIRE_FALSE(events.empty());
+    const auto* failed = std::get_if<event::Failed>(&events.back());
+    REQUIRE(failed != nullptr);
+    CHECK(failed->error == expected);
+    CHECK_FALSE(failed->detail.empty());
+    const auto out = take_output(c);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].opcode == 0x8);
+    CHECK(out[0].masked);
+    CHECK(out[0].rsv == 0);
+    CHECK(close_code_of(out[0]) == close_code);
+    CHECK(close_code_for(expected) == close_code);
   });
 }
 
