@@ -1,5 +1,6 @@
 // libFuzzer target: the UTF-8 validator against a plain reference decoder
-// (RFC 3629 §4 syntax), whole and fed incrementally in arbitrary pieces.
+// (RFC 3629 §4 syntax), whole and fed incrementally in arbitrary pieces, and
+// each piece's verdict against the one fed a byte at a time.
 
 #include <cstdint>
 #include <cstdlib>
@@ -60,9 +61,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto chunks = duplex::fuzz::split_input(data, size);
   std::span<const std::byte> whole(reinterpret_cast<const std::byte*>(data + 1), size - 1);
   if (duplex::is_valid_utf8(whole) != expected) std::abort();
-  duplex::Utf8Validator validator;
-  bool ok = true;
-  for (auto chunk : chunks) ok = validator.feed(chunk) && ok;
+  // Each piece's verdict must equal the one fed a byte at a time, which the
+  // DFA alone decides: a stream fails at the first piece whose bytes cannot
+  // begin valid UTF-8 (RFC 6455 §8.1), whichever path checked the piece.
+  duplex::Utf8Validator validator, bytewise;
+  bool ok = true, bytewise_ok = true;
+  for (auto chunk : chunks) {
+    ok = validator.feed(chunk);
+    for (std::size_t i = 0; i < chunk.size(); ++i) bytewise_ok = bytewise.feed(chunk.subspan(i, 1));
+    if (ok != bytewise_ok) std::abort();
+  }
   if ((ok && validator.complete()) != expected) std::abort();
   return 0;
 }
