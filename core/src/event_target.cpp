@@ -1,6 +1,8 @@
 #include "event_target.hpp"
 
 #include <algorithm>
+#include <array>
+#include <span>
 #include <utility>
 
 namespace duplex::detail {
@@ -59,13 +61,31 @@ void EventTarget::clear() {
   handlers_.clear();
 }
 
+bool EventTarget::has_listener(std::string_view type) const noexcept {
+  return std::any_of(entries_.begin(), entries_.end(), [&](const auto& e) { return e->type == type; });
+}
+
 void EventTarget::dispatch(const Event& event) {
   // DOM § inner invoke: "Let listeners be a clone of event's currentTarget's
   // event listener list" (so listeners added now do not run for this event),
-  // and for each one "If listener's removed is true, then continue."
-  std::vector<std::shared_ptr<Entry>> listeners;
-  for (const auto& entry : entries_)
-    if (entry->type == event.type()) listeners.push_back(entry);
+  // and for each one "If listener's removed is true, then continue." A socket
+  // has a handler or two per type: the clone lives on the stack up to four.
+  constexpr std::size_t on_stack = 4;
+  std::array<std::shared_ptr<Entry>, on_stack> few;
+  std::vector<std::shared_ptr<Entry>> many;
+  std::size_t count = 0;
+  for (const auto& entry : entries_) {
+    if (entry->type != event.type()) continue;
+    if (count < on_stack) {
+      few[count] = entry;
+    } else {
+      if (many.empty()) many.assign(few.begin(), few.end());
+      many.push_back(entry);
+    }
+    ++count;
+  }
+  const std::span<const std::shared_ptr<Entry>> listeners =
+      many.empty() ? std::span<const std::shared_ptr<Entry>>(few.data(), count) : std::span(many);
   for (const auto& entry : listeners) {
     if (entry->removed) continue;
     // "If listener's once is true, then remove an event listener."

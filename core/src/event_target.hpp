@@ -28,6 +28,8 @@ class EventTarget {
   /// HTML § event handler attributes: sets, replaces in place, or (empty
   /// handler) removes the handler listener of `type`.
   void set_handler(std::string_view type, Listener handler);
+  /// True if a listener of `type` is registered (dispatching to none does nothing).
+  bool has_listener(std::string_view type) const noexcept;
   /// Removes every listener; a dispatch under way runs no further listener.
   void clear();
   /// DOM § dispatch: runs the listeners of `event.type()` registered when the

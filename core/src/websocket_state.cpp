@@ -18,7 +18,7 @@ std::string serialized_origin(const WebSocketUrl& url) {
 }  // namespace
 
 WebSocket::State::State(Backend& backend, WebSocketUrl url)
-    : backend_(backend), url_(std::move(url)), origin_(serialized_origin(url_)) {}
+    : backend_(backend), url_(std::move(url)), origin_(std::make_shared<const std::string>(serialized_origin(url_))) {}
 
 WebSocket::State::~State() = default;
 
@@ -81,7 +81,7 @@ void WebSocket::State::close(std::optional<std::uint16_t> code, std::string reas
     ready_state_ = ReadyState::CLOSING;
     facts_ignored_ = true;
     if (transport_) transport_->abort();
-    queue([](State& s) { s.failed("closed before the connection was established"); });
+    queue(Failed{"closed before the connection was established"});
     return;
   }
   // "Otherwise, if the WebSocket closing handshake has not yet been started:
@@ -95,54 +95,69 @@ void WebSocket::State::close(std::optional<std::uint16_t> code, std::string reas
 
 // ------------------------------------------------------------- facts ----
 
-void WebSocket::State::queue(std::function<void(State&)> step) {
+void WebSocket::State::queue(Fact fact) {
   // Architecture rule: events are never delivered inside a call the
   // application made; like the browser, they are queued to the event loop.
-  backend_.post([weak = weak_from_this(), step = std::move(step)] {
-    const std::shared_ptr<State> self = weak.lock();  // alive for the whole step
-    if (self && !self->detached_) step(*self);
-  });
+  facts_.push_back(std::move(fact));
+  backend_.post_task(weak_from_this());
+}
+
+void WebSocket::State::run() {
+  if (facts_.empty() || detached_) return;
+  Fact fact = facts_.take_front();
+  std::visit(
+      [this](auto& f) {
+        using T = std::decay_t<decltype(f)>;
+        if constexpr (std::is_same_v<T, Opened>) {
+          opened(std::move(f.protocol), std::move(f.extensions));
+        } else if constexpr (std::is_same_v<T, Message>) {
+          received(std::move(f));
+        } else if constexpr (std::is_same_v<T, Flushed>) {
+          flushed(f.bytes);
+        } else if constexpr (std::is_same_v<T, Closing>) {
+          // WHATWG § feedback from the protocol: "When the WebSocket closing
+          // handshake is started, the user agent must queue a task to change the
+          // readyState attribute's value to CLOSING (2)."
+          if (ready_state_ == ReadyState::OPEN) ready_state_ = ReadyState::CLOSING;
+        } else if constexpr (std::is_same_v<T, Closed>) {
+          closed(f.was_clean, f.code, std::move(f.reason));
+        } else {
+          failed(std::move(f.reason));
+        }
+      },
+      fact);
 }
 
 void WebSocket::State::on_transport_open(std::string protocol, std::string extensions) {
   if (facts_ignored_) return;
-  queue([protocol = std::move(protocol), extensions = std::move(extensions)](State& s) mutable {
-    s.opened(std::move(protocol), std::move(extensions));
-  });
+  queue(Opened{std::move(protocol), std::move(extensions)});
 }
 
 void WebSocket::State::on_transport_message(Message message) {
   if (facts_ignored_) return;
-  queue([message = std::move(message)](State& s) mutable { s.received(std::move(message)); });
+  queue(std::move(message));
 }
 
 void WebSocket::State::on_transport_flushed(std::size_t bytes) {
   if (facts_ignored_) return;
-  queue([bytes](State& s) { s.flushed(bytes); });
+  queue(Flushed{bytes});
 }
 
 void WebSocket::State::on_transport_closing() {
   if (facts_ignored_) return;
-  queue([](State& s) {
-    // WHATWG § feedback from the protocol: "When the WebSocket closing
-    // handshake is started, the user agent must queue a task to change the
-    // readyState attribute's value to CLOSING (2)."
-    if (s.ready_state_ == ReadyState::OPEN) s.ready_state_ = ReadyState::CLOSING;
-  });
+  queue(Closing{});
 }
 
 void WebSocket::State::on_transport_closed(bool was_clean, std::uint16_t code, std::string reason) {
   if (facts_ignored_) return;
   facts_ignored_ = true;  // "After on_transport_closed ... nothing more is reported."
-  queue([was_clean, code, reason = std::move(reason)](State& s) mutable {
-    s.closed(was_clean, code, std::move(reason));
-  });
+  queue(Closed{was_clean, code, std::move(reason)});
 }
 
 void WebSocket::State::on_transport_failed(std::string reason) {
   if (facts_ignored_) return;
   facts_ignored_ = true;
-  queue([reason = std::move(reason)](State& s) mutable { s.failed(std::move(reason)); });
+  queue(Failed{std::move(reason)});
 }
 
 // ------------------------------------------------------------- steps ----
@@ -217,7 +232,9 @@ void WebSocket::State::flushed(std::size_t bytes) {
   // bufferedAmount decreases from above this threshold to equal or below it,
   // the user agent MUST queue a task that fires an event named
   // bufferedamountlow." This step is itself a task queued to the loop.
-  if (before > low_threshold_ && buffered_amount() <= low_threshold_) fire(Event("bufferedamountlow"));
+  // (The event is built only for a listener: its name alone needs an allocation.)
+  if (before > low_threshold_ && buffered_amount() <= low_threshold_ && listeners_.has_listener("bufferedamountlow"))
+    fire(Event("bufferedamountlow"));
 }
 
 void WebSocket::State::fire(const Event& event) {

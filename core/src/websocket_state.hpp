@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "duplex/backend.hpp"
@@ -17,10 +18,13 @@
 #include "duplex/url.hpp"
 #include "duplex/websocket.hpp"
 #include "event_target.hpp"
+#include "fifo_queue.hpp"
 
 namespace duplex {
 
-class WebSocket::State final : public TransportEvents, public std::enable_shared_from_this<WebSocket::State> {
+class WebSocket::State final : public TransportEvents,
+                               public Task,
+                               public std::enable_shared_from_this<WebSocket::State> {
  public:
   State(Backend& backend, WebSocketUrl url);
   State(const State&) = delete;
@@ -60,8 +64,30 @@ class WebSocket::State final : public TransportEvents, public std::enable_shared
   void on_transport_closed(bool was_clean, std::uint16_t code, std::string reason) override;
   void on_transport_failed(std::string reason) override;
 
+  /// Task: runs the oldest queued fact (one task is posted per fact).
+  void run() override;
+
  private:
-  void queue(std::function<void(State&)> step);
+  // The facts a transport reports, queued until their task runs.
+  struct Opened {
+    std::string protocol;
+    std::string extensions;
+  };
+  struct Flushed {
+    std::size_t bytes;
+  };
+  struct Closing {};
+  struct Closed {
+    bool was_clean;
+    std::uint16_t code;
+    std::string reason;
+  };
+  struct Failed {
+    std::string reason;
+  };
+  using Fact = std::variant<Opened, Message, Flushed, Closing, Closed, Failed>;
+
+  void queue(Fact fact);
   void opened(std::string protocol, std::string extensions);
   void received(Message message);
   void closed(bool was_clean, std::uint16_t code, std::string reason);
@@ -71,7 +97,7 @@ class WebSocket::State final : public TransportEvents, public std::enable_shared
 
   Backend& backend_;
   WebSocketUrl url_;
-  std::string origin_;
+  std::shared_ptr<const std::string> origin_;  // shared by every MessageEvent
   ReadyState ready_state_ = ReadyState::CONNECTING;
   std::uint64_t in_flight_ = 0;  // handed to the transport, not yet flushed
   std::uint64_t unsent_ = 0;     // "sent" while CLOSING/CLOSED: counted, never falls
@@ -82,6 +108,7 @@ class WebSocket::State final : public TransportEvents, public std::enable_shared
   BinaryType binary_type_ = BinaryType::blob;
   std::unique_ptr<Transport> transport_;
   detail::EventTarget listeners_;
+  detail::FifoQueue<Fact> facts_;  // reported, waiting for their task
   bool detached_ = false;       // the WebSocket is gone
   bool facts_ignored_ = false;  // aborted, or the transport reported its end
 };

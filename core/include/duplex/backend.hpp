@@ -41,6 +41,17 @@ class Timer {
   virtual void cancel() noexcept = 0;
 };
 
+/// Something to run on a backend's loop, posted by weak reference (see
+/// Backend::post_task).
+class Task {
+ public:
+  /// Runs on the loop.
+  virtual void run() = 0;
+
+ protected:
+  ~Task() = default;
+};
+
 /// An event loop plus a transport factory. Native: `duplex::native::AsioBackend`
 /// over an `asio::io_context`; WebAssembly: the host's event loop and WebSocket.
 class Backend {
@@ -48,6 +59,15 @@ class Backend {
   virtual ~Backend() = default;
   /// Run `task` later on this backend's loop, never inside the caller.
   virtual void post(std::function<void()> task) = 0;
+  /// Run `task->run()` later on this backend's loop, never inside the caller,
+  /// unless the task object is gone by then. The same as posting a lambda that
+  /// locks the weak pointer, but a backend can do it without allocating (the
+  /// native one does): core posts one per message it delivers.
+  virtual void post_task(std::weak_ptr<Task> task) {
+    post([task = std::move(task)] {
+      if (const auto alive = task.lock()) alive->run();
+    });
+  }
   /// Run `task` on this backend's loop once `delay` has passed (never inside
   /// the caller, even for a zero delay), unless the returned handle is
   /// cancelled or destroyed first. A pending timer keeps run() waiting, as a

@@ -2,6 +2,7 @@
 // The events a WebSocket dispatches (WHATWG WebSockets § "Feedback from the protocol").
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <variant>
@@ -40,11 +41,19 @@ using MessageData = std::variant<std::string, Blob, ArrayBuffer>;
 class MessageEvent : public Event {
  public:
   explicit MessageEvent(MessageData data, std::string origin = {})
+      : Event("message"),
+        data_(std::move(data)),
+        origin_(origin.empty() ? nullptr : std::make_shared<const std::string>(std::move(origin))) {}
+  /// The same, sharing the origin string (a socket's events all carry one).
+  MessageEvent(MessageData data, std::shared_ptr<const std::string> origin)
       : Event("message"), data_(std::move(data)), origin_(std::move(origin)) {}
 
   const MessageData& data() const noexcept { return data_; }
   /// The serialized origin of the socket's URL (e.g. "ws://example.com:8080").
-  const std::string& origin() const noexcept { return origin_; }
+  const std::string& origin() const noexcept {
+    static const std::string none;
+    return origin_ ? *origin_ : none;
+  }
 
   bool is_text() const noexcept { return std::holds_alternative<std::string>(data_); }
   bool is_binary() const noexcept { return !is_text(); }
@@ -55,7 +64,7 @@ class MessageEvent : public Event {
 
  private:
   MessageData data_;
-  std::string origin_;
+  std::shared_ptr<const std::string> origin_;
 };
 
 /// The `close` event (WHATWG WebSockets § "When the WebSocket connection is closed").
