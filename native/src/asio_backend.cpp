@@ -4,6 +4,7 @@
 
 #include "asio_session.hpp"
 #include "tls_context.hpp"
+#include "tls_context_cache.hpp"
 
 namespace duplex::native {
 namespace {
@@ -26,9 +27,12 @@ class AsioTransport final : public Transport {
 
 }  // namespace
 
-/// The default TLS context (system trust store, no client certificate) is built
-/// once per backend and shared: loading the trust store costs milliseconds.
+/// TLS contexts are shared between connections with equal TLS options
+/// (tls_context_cache.hpp): building one loads the system trust store, which
+/// costs milliseconds. The default one (system trust store, no client
+/// certificate) is kept for the backend's life.
 struct AsioBackend::TlsCache {
+  TlsContextCache contexts;
   std::shared_ptr<boost::asio::ssl::context> shared_default;
 };
 
@@ -37,6 +41,12 @@ AsioBackend::AsioBackend(boost::asio::io_context& io, AsioBackendConfig config)
 AsioBackend::~AsioBackend() = default;
 
 void AsioBackend::post(std::function<void()> task) { boost::asio::post(io_, std::move(task)); }
+
+void AsioBackend::post_task(std::weak_ptr<Task> task) {
+  boost::asio::post(io_, [task = std::move(task)] {
+    if (const auto alive = task.lock()) alive->run();
+  });
+}
 
 void AsioBackend::check_options(const Options&) const {
   // Every option is honoured natively.
@@ -57,9 +67,9 @@ std::unique_ptr<Transport> AsioBackend::connect(ConnectRequest request, Transpor
   if (request.url.secure) {
     try {
       if (needs_own_tls_context(request.options)) {
-        tls = make_tls_context(request.options);
+        tls = tls_cache_->contexts.get(request.options);
       } else {
-        if (!tls_cache_->shared_default) tls_cache_->shared_default = make_tls_context(request.options);
+        if (!tls_cache_->shared_default) tls_cache_->shared_default = tls_cache_->contexts.get(request.options);
         tls = tls_cache_->shared_default;
       }
     } catch (const std::exception& e) {

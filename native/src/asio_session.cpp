@@ -13,8 +13,10 @@ using boost::system::error_code;
 
 namespace {
 
-constexpr std::size_t initial_read_buffer = 8 * 1024;  // idle connections stay small
-constexpr std::size_t max_read_buffer = 256 * 1024;    // bulk transfers read big chunks
+constexpr std::size_t initial_tls_read_buffer = 8 * 1024;  // idle connections stay small
+constexpr std::size_t max_tls_read_buffer = 256 * 1024;    // bulk transfers read big chunks
+// Reads per readiness notification before other sockets get their turn.
+constexpr int max_reads_per_wakeup = 16;
 constexpr std::size_t max_frames_per_write = 64;
 
 }  // namespace
@@ -26,6 +28,7 @@ constexpr std::size_t max_frames_per_write = 64;
 AsioSession::AsioSession(asio::io_context& io, std::shared_ptr<asio::ssl::context> tls, ConnectRequest request,
                          TransportEvents& events, SessionResolver resolver)
     : io_(io),
+      scratch_(ReadScratch::of(io)),
       tls_context_(std::move(tls)),
       request_(std::move(request)),
       events_(&events),
@@ -34,7 +37,6 @@ AsioSession::AsioSession(asio::io_context& io, std::shared_ptr<asio::ssl::contex
       stream_(std::in_place_type<tcp::socket>, io),
       open_timer_(io),
       close_timer_(io),
-      read_buffer_(initial_read_buffer),
       ping_timer_(io),
       pong_timer_(io),
       idle_timer_(io) {
@@ -50,29 +52,65 @@ void AsioSession::fail_later(std::string reason) {
   asio::post(io_, [self = shared_from_this(), reason = std::move(reason)]() mutable { self->fail(std::move(reason)); });
 }
 
+// Plain TCP waits for readability and then reads what is there into the
+// io_context's shared buffer: no buffer is held while idle, and no read is
+// tried before data has arrived (an async_read_some issued right after the
+// previous one completed would first try a recv that fails with EAGAIN — one
+// wasted system call per message in a request/response exchange). TLS reads
+// through the stream, whose records need their own buffering anyway.
 void AsioSession::read() {
-  with_stream([this](auto& stream) {
-    stream.async_read_some(asio::buffer(read_buffer_),
-                           [self = shared_from_this()](const error_code& ec, std::size_t n) { self->on_read(ec, n); });
-  });
+  if (auto* tls = std::get_if<tls_stream>(&stream_)) {
+    if (tls_read_buffer_.empty()) tls_read_buffer_.resize(initial_tls_read_buffer);
+    tls->async_read_some(asio::buffer(tls_read_buffer_), [self = shared_from_this()](const error_code& ec,
+                                                                                     std::size_t n) {
+      self->on_tls_read(ec, n);
+    });
+    return;
+  }
+  auto& socket = std::get<tcp::socket>(stream_);
+  error_code ignored;
+  if (!socket.non_blocking()) socket.non_blocking(true, ignored);  // read_some must not wait: the loop does
+  socket.async_wait(tcp::socket::wait_read,
+                    [self = shared_from_this()](const error_code& ec) { self->on_readable(ec); });
 }
 
-void AsioSession::on_read(const error_code& ec, std::size_t size) {
+void AsioSession::on_readable(const error_code& ec) {
   if (phase_ == Phase::ended) return;
   if (ec) return on_read_error(ec);
-  last_received_ = std::chrono::steady_clock::now();
-  const std::span<const std::byte> bytes(read_buffer_.data(), size);
-  if (phase_ == Phase::handshaking) {
-    on_handshake_bytes(bytes);
-  } else {
-    connection_->receive(bytes);
-    drain_engine_events();
+  auto& socket = std::get<tcp::socket>(stream_);
+  const std::span<std::byte> buffer = scratch_.bytes();
+  for (int reads = 0; reads < max_reads_per_wakeup; ++reads) {
+    error_code read_ec;
+    const std::size_t size = socket.read_some(asio::buffer(buffer.data(), buffer.size()), read_ec);
+    if (read_ec == asio::error::would_block || read_ec == asio::error::try_again) break;
+    if (read_ec) return on_read_error(read_ec);
+    on_bytes(buffer.first(size));
+    if (phase_ == Phase::ended) return;
+    // A short read took everything the kernel had; the next bytes bring a
+    // new readiness notification.
+    if (size < buffer.size()) break;
   }
+  read();
+}
+
+void AsioSession::on_tls_read(const error_code& ec, std::size_t size) {
+  if (phase_ == Phase::ended) return;
+  if (ec) return on_read_error(ec);
+  on_bytes(std::span<const std::byte>(tls_read_buffer_.data(), size));
   if (phase_ == Phase::ended) return;
   // A read that fills the buffer means data is streaming: read bigger chunks.
-  if (size == read_buffer_.size() && read_buffer_.size() < max_read_buffer)
-    read_buffer_.resize(read_buffer_.size() * 2);
+  if (size == tls_read_buffer_.size() && tls_read_buffer_.size() < max_tls_read_buffer)
+    tls_read_buffer_.resize(tls_read_buffer_.size() * 2);
   read();
+}
+
+void AsioSession::on_bytes(std::span<const std::byte> bytes) {
+  // The clock is read only for the options that need it (a system call's
+  // worth of time per message otherwise).
+  if (request_.options.ping_interval.count() > 0) last_received_ = std::chrono::steady_clock::now();
+  if (phase_ == Phase::handshaking) return on_handshake_bytes(bytes);
+  connection_->receive(bytes);
+  drain_engine_events();
 }
 
 void AsioSession::on_handshake_bytes(std::span<const std::byte> bytes) {
@@ -109,7 +147,7 @@ void AsioSession::drain_engine_events() {
         [this](auto& e) {
           using T = std::decay_t<decltype(e)>;
           if constexpr (std::is_same_v<T, rfc6455::event::MessageReceived>) {
-            last_message_ = std::chrono::steady_clock::now();
+            note_message();
             report([&](TransportEvents& t) { t.on_transport_message(std::move(e.message)); });
           } else if constexpr (std::is_same_v<T, rfc6455::event::PeerStartedClosing>) {
             report([](TransportEvents& t) { t.on_transport_closing(); });
@@ -145,11 +183,14 @@ void AsioSession::flush() {
   }
   for (const auto& frame : in_flight_) {
     write_buffers_.emplace_back(frame.header.data(), frame.header_size);
-    if (!frame.payload.empty()) write_buffers_.emplace_back(frame.payload.data(), frame.payload.size());
+    const auto payload = frame.payload_bytes();
+    if (!payload.empty()) write_buffers_.emplace_back(payload.data(), payload.size());
   }
   writing_ = true;
   with_stream([this](auto& stream) {
-    asio::async_write(stream, write_buffers_,
+    // A span, not the vector: the write operation keeps a copy of the buffer
+    // sequence, and a vector would be copied (allocated) on every write.
+    asio::async_write(stream, std::span<const asio::const_buffer>(write_buffers_),
                       [self = shared_from_this()](const error_code& ec, std::size_t) { self->on_written(ec); });
   });
 }
@@ -185,7 +226,7 @@ void AsioSession::start_close_timer() {
 
 void AsioSession::send(Message message) {
   if (phase_ != Phase::open) return;
-  last_message_ = std::chrono::steady_clock::now();
+  note_message();
   connection_->send(std::move(message));
   flush();
 }

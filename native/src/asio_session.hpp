@@ -18,6 +18,7 @@
 #include "duplex/rfc6455/handshake.hpp"
 #include "duplex/transport.hpp"
 #include "proxy/proxy_config.hpp"
+#include "read_scratch.hpp"
 
 namespace duplex::native {
 
@@ -75,9 +76,14 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   void on_pong_deadline(std::chrono::steady_clock::time_point ping_sent);
   void schedule_idle_check(std::chrono::steady_clock::duration after);
   void on_idle_check();
+  void note_message() {
+    if (request_.options.idle_timeout.count() > 0) last_message_ = std::chrono::steady_clock::now();
+  }
 
   void read();
-  void on_read(const boost::system::error_code& ec, std::size_t size);
+  void on_readable(const boost::system::error_code& ec);
+  void on_tls_read(const boost::system::error_code& ec, std::size_t size);
+  void on_bytes(std::span<const std::byte> bytes);
   void on_handshake_bytes(std::span<const std::byte> bytes);
   void on_read_error(const boost::system::error_code& ec);
   void drain_engine_events();
@@ -91,6 +97,7 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   void report(Report&& report_fact);
 
   boost::asio::io_context& io_;
+  ReadScratch& scratch_;
   std::shared_ptr<boost::asio::ssl::context> tls_context_;
   ConnectRequest request_;
   TransportEvents* events_;
@@ -109,7 +116,7 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   std::optional<rfc6455::ClientHandshake> handshake_;
   std::optional<rfc6455::Connection> connection_;
 
-  std::vector<std::byte> read_buffer_;
+  std::vector<std::byte> tls_read_buffer_;  // TLS only; plain TCP reads into ReadScratch
   bool writing_ = false;
   bool close_after_flush_ = false;
   std::vector<rfc6455::OutgoingFrame> in_flight_;
@@ -119,8 +126,10 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   boost::asio::steady_timer pong_timer_;
   boost::asio::steady_timer idle_timer_;
   bool pong_timer_armed_ = false;
-  std::chrono::steady_clock::time_point last_received_{};  // any bytes from the peer
-  std::chrono::steady_clock::time_point last_message_{};   // a data message either way
+  // Kept only when an option reads them: any bytes from the peer (heartbeat),
+  // a data message either way (idle timeout).
+  std::chrono::steady_clock::time_point last_received_{};
+  std::chrono::steady_clock::time_point last_message_{};
 };
 
 template <class Operation>

@@ -43,6 +43,9 @@ class AsioBackend final : public Backend {
   boost::asio::io_context& context() noexcept { return io_; }
 
   void post(std::function<void()> task) override;
+  /// Posts a lambda holding the weak pointer straight to Asio, whose handler
+  /// memory is recycled: no allocation per task.
+  void post_task(std::weak_ptr<Task> task) override;
   /// An asio::steady_timer on the io_context (native/src/asio_timer.cpp).
   std::unique_ptr<Timer> post_after(std::chrono::milliseconds delay, std::function<void()> task) override;
   void check_options(const Options& options) const override;
