@@ -79,6 +79,9 @@ struct Connection::Impl {
     std::uint8_t op;
     std::uint8_t rsv;
     std::string payload;     // as it goes on the wire (compressed if RSV1)
+    // The payload once it is cut into fragments: they share it (and are masked
+    // in place, a part each) instead of copying their parts out.
+    std::shared_ptr<std::string> fragments;
     std::size_t offset = 0;  // payload bytes already framed
     std::size_t app_bytes;   // application bytes the whole message stands for
     std::size_t app_framed = 0;
@@ -307,21 +310,47 @@ void Connection::close(std::optional<std::uint16_t> code, std::string_view reaso
   state_ = State::closing_sent;
 }
 
-OutgoingFrame Connection::make_frame(std::uint8_t op, std::string payload, std::size_t app_bytes, std::uint8_t rsv,
-                                     bool fin) {
+namespace {
+
+// Encodes the header of a client frame into `frame` and returns its masking key.
+mask_key write_header(OutgoingFrame& frame, RandomSource& random, std::uint8_t op, std::size_t payload_size,
+                      std::uint8_t rsv, bool fin) {
   FrameHeader header;
   header.op = static_cast<opcode>(op);
   header.fin = fin;
   header.rsv = rsv;
   header.masked = true;  // §5.1: "a client MUST mask all frames that it sends to the server"
-  header.payload_length = payload.size();
+  header.payload_length = payload_size;
   // §5.3: "The masking key is a 32-bit value chosen at random by the client ...
   // the masking key for each frame MUST be unpredictable".
-  random_(header.key);
-  apply_mask(std::as_writable_bytes(std::span(payload.data(), payload.size())), header.key);
-  OutgoingFrame frame;
+  random(header.key);
   frame.header_size = static_cast<std::uint8_t>(encode_frame_header(header, frame.header));
+  return header.key;
+}
+
+}  // namespace
+
+OutgoingFrame Connection::make_frame(std::uint8_t op, std::string payload, std::size_t app_bytes, std::uint8_t rsv,
+                                     bool fin) {
+  OutgoingFrame frame;
+  const mask_key key = write_header(frame, random_, op, payload.size(), rsv, fin);
+  apply_mask(std::as_writable_bytes(std::span(payload.data(), payload.size())), key);
   frame.payload = std::move(payload);
+  frame.app_bytes = app_bytes;
+  return frame;
+}
+
+// A fragment masks its part of the message in place: the message is ours
+// (moved in by send()), and each byte belongs to exactly one fragment.
+OutgoingFrame Connection::make_fragment(std::uint8_t op, const std::shared_ptr<std::string>& message,
+                                        std::size_t offset, std::size_t size, std::size_t app_bytes, std::uint8_t rsv,
+                                        bool fin) {
+  OutgoingFrame frame;
+  const mask_key key = write_header(frame, random_, op, size, rsv, fin);
+  apply_mask(std::as_writable_bytes(std::span(message->data() + offset, size)), key);
+  frame.message = message;
+  frame.fragment_offset = offset;
+  frame.fragment_size = size;
   frame.app_bytes = app_bytes;
   return frame;
 }
@@ -335,7 +364,7 @@ void Connection::queue_urgent(std::uint8_t op, std::string payload) {
 }
 
 void Connection::queue_after_data(std::uint8_t op, std::string payload, std::size_t app_bytes, std::uint8_t rsv) {
-  impl_->pending.push_back(Impl::Pending{op, rsv, std::move(payload), 0, app_bytes, 0});
+  impl_->pending.push_back(Impl::Pending{op, rsv, std::move(payload), nullptr, 0, app_bytes, 0});
 }
 
 bool Connection::has_output() const noexcept { return !output_.empty() || !impl_->pending.empty(); }
@@ -356,23 +385,29 @@ void Connection::refill_output() {
   std::size_t batch = 0;
   while (!pending.empty() && batch < limit) {
     auto& m = pending.front();
-    const std::size_t remaining = m.payload.size() - m.offset;
+    const std::size_t size = m.fragments ? m.fragments->size() : m.payload.size();
+    const std::size_t remaining = size - m.offset;
     const std::size_t take = std::min(remaining, limit);
     if (batch > 0 && batch + take > limit) break;
     const bool first = m.offset == 0;
     const bool last = take == remaining;
-    std::string payload = first && last ? std::move(m.payload) : m.payload.substr(m.offset, take);
-    m.offset += take;
     // A compressed message counts its application bytes in proportion.
-    std::size_t app =
+    const std::size_t app =
         last ? m.app_bytes - m.app_framed
-             : static_cast<std::size_t>(static_cast<long double>(m.app_bytes) * m.offset / m.payload.size()) -
+             : static_cast<std::size_t>(static_cast<long double>(m.app_bytes) * (m.offset + take) / size) -
                    m.app_framed;
     m.app_framed += app;
     // §5.4: the first fragment carries the opcode (and RFC 7692 §6.1: RSV1),
     // the others are continuation frames; the last one has FIN set.
     const auto op = first ? m.op : static_cast<std::uint8_t>(opcode::continuation);
-    output_.push_back(make_frame(op, std::move(payload), app, first ? m.rsv : 0, last));
+    const std::uint8_t rsv = first ? m.rsv : 0;
+    if (first && last) {
+      output_.push_back(make_frame(op, std::move(m.payload), app, rsv, true));
+    } else {
+      if (!m.fragments) m.fragments = std::make_shared<std::string>(std::move(m.payload));
+      output_.push_back(make_fragment(op, m.fragments, m.offset, take, app, rsv, last));
+    }
+    m.offset += take;
     batch += take;
     if (last) pending.pop_front();
   }

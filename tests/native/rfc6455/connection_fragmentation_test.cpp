@@ -59,6 +59,22 @@ TEST_CASE("a message longer than the fragment size leaves in fragments", "[conne
   CHECK(reassemble(frames) == payload);
 }
 
+TEST_CASE("fragments are parts of the moved-in message, masked in place, not copies", "[connection][fragmentation]") {
+  auto c = make_connection();
+  std::string payload = pattern(3 * fragment + 10);
+  const char* storage = payload.data();
+  c.send(Message{Message::Kind::binary, std::move(payload)});
+  std::size_t offset = 0;
+  while (!c.output().empty()) {
+    auto& out = c.output();
+    const auto bytes = out.front().payload_bytes();
+    CHECK(reinterpret_cast<const char*>(bytes.data()) == storage + offset);
+    offset += bytes.size();
+    out.pop_front();
+  }
+  CHECK(offset == 3 * fragment + 10);
+}
+
 TEST_CASE("each batch holds at most one fragment's worth of data", "[connection][fragmentation]") {
   auto c = make_connection();
   c.send(Message{Message::Kind::text, pattern(2 * fragment)});

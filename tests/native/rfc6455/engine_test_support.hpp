@@ -112,8 +112,9 @@ inline ClientFrame decode_client_frame(const OutgoingFrame& frame) {
     pos += 4;
   }
   REQUIRE(pos == h.size());
-  REQUIRE(len == frame.payload.size());
-  out.payload = frame.payload;
+  const auto payload = frame.payload_bytes();
+  REQUIRE(len == payload.size());
+  out.payload.assign(reinterpret_cast<const char*>(payload.data()), payload.size());
   apply_mask_naive(std::as_writable_bytes(std::span(out.payload.data(), out.payload.size())), key);
   out.app_bytes = frame.app_bytes;
   return out;

@@ -47,9 +47,22 @@ struct ConnectionConfig {
 struct OutgoingFrame {
   std::array<std::byte, 14> header{};
   std::uint8_t header_size = 0;
+  /// The payload of a whole message or a control frame, owned by the frame.
   std::string payload;
+  /// Or, for one fragment of a bigger message: bytes [fragment_offset,
+  /// fragment_offset + fragment_size) of the message, masked in place and
+  /// shared by its fragments, so no fragment copies its bytes.
+  std::shared_ptr<const std::string> message;
+  std::size_t fragment_offset = 0;
+  std::size_t fragment_size = 0;
   std::size_t app_bytes = 0;
+
   std::span<const std::byte> header_bytes() const noexcept { return {header.data(), header_size}; }
+  /// The bytes to write after the header.
+  std::span<const std::byte> payload_bytes() const noexcept {
+    if (message) return std::as_bytes(std::span(message->data() + fragment_offset, fragment_size));
+    return std::as_bytes(std::span(payload));
+  }
 };
 
 namespace event {
@@ -140,6 +153,8 @@ class Connection {
   void fail(std::error_code ec, std::string detail);
   OutgoingFrame make_frame(std::uint8_t opcode, std::string payload, std::size_t app_bytes, std::uint8_t rsv = 0,
                            bool fin = true);
+  OutgoingFrame make_fragment(std::uint8_t opcode, const std::shared_ptr<std::string>& message, std::size_t offset,
+                              std::size_t size, std::size_t app_bytes, std::uint8_t rsv, bool fin);
   void queue_urgent(std::uint8_t opcode, std::string payload);
   void queue_after_data(std::uint8_t opcode, std::string payload, std::size_t app_bytes, std::uint8_t rsv = 0);
   void refill_output();
