@@ -14,11 +14,11 @@
 #include <vector>
 
 #include "duplex/backend.hpp"
+#include "duplex/detail/fifo_queue.hpp"
 #include "duplex/transport.hpp"
 #include "duplex/url.hpp"
 #include "duplex/websocket.hpp"
 #include "event_target.hpp"
-#include "fifo_queue.hpp"
 
 namespace duplex {
 

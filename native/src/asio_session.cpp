@@ -36,15 +36,12 @@ AsioSession::AsioSession(asio::io_context& io, std::shared_ptr<asio::ssl::contex
       custom_resolver_(std::move(resolver)),
       stream_(std::in_place_type<tcp::socket>, io),
       open_timer_(io),
-      close_timer_(io),
-      ping_timer_(io),
-      pong_timer_(io),
-      idle_timer_(io) {
-  if (request_.url.secure && tls_context_) stream_.emplace<tls_stream>(io, *tls_context_);
+      close_timer_(io) {
+  if (request_.url.secure && tls_context_) stream_ = std::make_unique<tls_stream>(io, *tls_context_);
 }
 
 AsioSession::tcp::socket& AsioSession::tcp_socket() {
-  if (auto* tls = std::get_if<tls_stream>(&stream_)) return tls->next_layer();
+  if (tls_stream* tls_layer = tls()) return tls_layer->next_layer();
   return std::get<tcp::socket>(stream_);
 }
 
@@ -59,9 +56,9 @@ void AsioSession::fail_later(std::string reason) {
 // wasted system call per message in a request/response exchange). TLS reads
 // through the stream, whose records need their own buffering anyway.
 void AsioSession::read() {
-  if (auto* tls = std::get_if<tls_stream>(&stream_)) {
+  if (tls_stream* tls_layer = tls()) {
     if (tls_read_buffer_.empty()) tls_read_buffer_.resize(initial_tls_read_buffer);
-    tls->async_read_some(asio::buffer(tls_read_buffer_), [self = shared_from_this()](const error_code& ec,
+    tls_layer->async_read_some(asio::buffer(tls_read_buffer_), [self = shared_from_this()](const error_code& ec,
                                                                                      std::size_t n) {
       self->on_tls_read(ec, n);
     });
@@ -260,9 +257,11 @@ void AsioSession::finish() {
   terminal_reported_ = true;
   open_timer_.cancel();
   close_timer_.cancel();
-  ping_timer_.cancel();
-  pong_timer_.cancel();
-  idle_timer_.cancel();
+  if (liveness_) {
+    liveness_->ping.cancel();
+    liveness_->pong.cancel();
+    liveness_->idle.cancel();
+  }
   resolver_.cancel();
   if (connector_) connector_->cancel();
   error_code ignored;

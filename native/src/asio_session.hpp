@@ -55,6 +55,11 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   using tls_stream = boost::asio::ssl::stream<tcp::socket>;
 
   tcp::socket& tcp_socket();
+  /// The TLS stream of a wss:// connection, nullptr for ws://.
+  tls_stream* tls() noexcept {
+    auto* tls = std::get_if<std::unique_ptr<tls_stream>>(&stream_);
+    return tls != nullptr ? tls->get() : nullptr;
+  }
   std::string describe_endpoint() const;
   template <class Operation>
   void with_stream(Operation&& operation);
@@ -107,13 +112,15 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   SessionResolver custom_resolver_;
   std::optional<proxy::ProxyUrl> proxy_;
   std::shared_ptr<HappyEyeballs> connector_;
-  std::variant<tcp::socket, tls_stream> stream_;
+  // wss:// puts the TLS stream (~440 bytes, with the socket inside) on the heap,
+  // so a ws:// connection does not carry its size.
+  std::variant<tcp::socket, std::unique_ptr<tls_stream>> stream_;
   boost::asio::steady_timer open_timer_;
   boost::asio::steady_timer close_timer_;
   bool close_timer_running_ = false;
   Phase phase_ = Phase::connecting;
 
-  std::optional<rfc6455::ClientHandshake> handshake_;
+  std::unique_ptr<rfc6455::ClientHandshake> handshake_;  // while handshaking; on the heap: 400+ bytes
   std::optional<rfc6455::Connection> connection_;
 
   std::vector<std::byte> tls_read_buffer_;  // TLS only; plain TCP reads into ReadScratch
@@ -122,9 +129,15 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   std::vector<rfc6455::OutgoingFrame> in_flight_;
   std::vector<boost::asio::const_buffer> write_buffers_;
 
-  boost::asio::steady_timer ping_timer_;
-  boost::asio::steady_timer pong_timer_;
-  boost::asio::steady_timer idle_timer_;
+  // The heartbeat's and idle timeout's timers, made only when an option asks
+  // for them: an idle connection without them is ~360 bytes smaller.
+  struct LivenessTimers {
+    explicit LivenessTimers(boost::asio::io_context& io) : ping(io), pong(io), idle(io) {}
+    boost::asio::steady_timer ping;
+    boost::asio::steady_timer pong;
+    boost::asio::steady_timer idle;
+  };
+  std::unique_ptr<LivenessTimers> liveness_;
   bool pong_timer_armed_ = false;
   // Kept only when an option reads them: any bytes from the peer (heartbeat),
   // a data message either way (idle timeout).
@@ -134,7 +147,10 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
 
 template <class Operation>
 inline void AsioSession::with_stream(Operation&& operation) {
-  std::visit(operation, stream_);
+  if (tls_stream* tls_layer = tls())
+    operation(*tls_layer);
+  else
+    operation(std::get<tcp::socket>(stream_));
 }
 
 template <class Report>

@@ -103,12 +103,12 @@ void AsioSession::open_tunnel(const std::string& host) {
 // TLS runs end to end inside the tunnel: SNI and the certificate check are
 // for the origin's host name, never the proxy's.
 void AsioSession::start_tls() {
-  auto* tls = std::get_if<tls_stream>(&stream_);
-  if (tls == nullptr) return send_handshake_request();
-  prepare_tls_session(tls->native_handle(), request_.url.host_name(), request_.options);
-  tls->async_handshake(asio::ssl::stream_base::client, [self = shared_from_this()](const error_code& e) {
+  tls_stream* tls_layer = tls();
+  if (tls_layer == nullptr) return send_handshake_request();
+  prepare_tls_session(tls_layer->native_handle(), request_.url.host_name(), request_.options);
+  tls_layer->async_handshake(asio::ssl::stream_base::client, [self = shared_from_this()](const error_code& e) {
     if (self->phase_ == Phase::ended) return;
-    if (e) return self->fail(describe_tls_failure(std::get<tls_stream>(self->stream_).native_handle(), e));
+    if (e) return self->fail(describe_tls_failure(self->tls()->native_handle(), e));
     self->send_handshake_request();
   });
 }
@@ -123,7 +123,7 @@ void AsioSession::send_handshake_request() {
     offer.server_no_context_takeover = request_.options.deflate_no_context_takeover;
     handshake.extensions.push_back(rfc6455::deflate_offer_element(offer));
   }
-  handshake_.emplace(std::move(handshake), rfc6455::RandomSource(openssl_random_bytes));
+  handshake_ = std::make_unique<rfc6455::ClientHandshake>(std::move(handshake), rfc6455::RandomSource(openssl_random_bytes));
   with_stream([this](auto& stream) {
     asio::async_write(stream, asio::buffer(handshake_->request_bytes()),
                       [self = shared_from_this()](const error_code& ec, std::size_t) {

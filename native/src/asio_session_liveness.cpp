@@ -10,13 +10,15 @@ using clock = std::chrono::steady_clock;
 void AsioSession::start_liveness_timers() {
   const auto now = clock::now();
   last_received_ = last_message_ = now;
+  if (request_.options.ping_interval.count() > 0 || request_.options.idle_timeout.count() > 0)
+    liveness_ = std::make_unique<LivenessTimers>(io_);
   if (request_.options.ping_interval.count() > 0) schedule_ping();
   if (request_.options.idle_timeout.count() > 0) schedule_idle_check(request_.options.idle_timeout);
 }
 
 void AsioSession::schedule_ping() {
-  ping_timer_.expires_after(request_.options.ping_interval);
-  ping_timer_.async_wait([self = shared_from_this()](const error_code& ec) {
+  liveness_->ping.expires_after(request_.options.ping_interval);
+  liveness_->ping.async_wait([self = shared_from_this()](const error_code& ec) {
     if (!ec) self->on_ping_due();
   });
 }
@@ -35,8 +37,8 @@ void AsioSession::on_ping_due() {
   // push it back (with pong_timeout > ping_interval it would never expire).
   if (!pong_timer_armed_) {
     pong_timer_armed_ = true;
-    pong_timer_.expires_after(timeout);
-    pong_timer_.async_wait([self = shared_from_this(), sent](const error_code& ec) {
+    liveness_->pong.expires_after(timeout);
+    liveness_->pong.async_wait([self = shared_from_this(), sent](const error_code& ec) {
       self->pong_timer_armed_ = false;
       if (!ec) self->on_pong_deadline(sent);
     });
@@ -54,8 +56,8 @@ void AsioSession::on_pong_deadline(clock::time_point ping_sent) {
 }
 
 void AsioSession::schedule_idle_check(clock::duration after) {
-  idle_timer_.expires_after(after);
-  idle_timer_.async_wait([self = shared_from_this()](const error_code& ec) {
+  liveness_->idle.expires_after(after);
+  liveness_->idle.async_wait([self = shared_from_this()](const error_code& ec) {
     if (!ec) self->on_idle_check();
   });
 }

@@ -86,7 +86,7 @@ struct Connection::Impl {
     std::size_t app_bytes;   // application bytes the whole message stands for
     std::size_t app_framed = 0;
   };
-  std::deque<Pending> pending;
+  detail::FifoQueue<Pending> pending;
 };
 
 void Connection::destroy(Impl* impl) noexcept { delete impl; }
@@ -102,9 +102,7 @@ Connection::Connection(ConnectionConfig config, RandomSource random)
 
 std::optional<Event> Connection::next_event() {
   if (events_.empty()) return std::nullopt;
-  Event event = std::move(events_.front());
-  events_.pop_front();
-  return event;
+  return events_.take_front();
 }
 
 void Connection::receive(std::span<const std::byte> bytes) {
@@ -210,7 +208,7 @@ void Connection::on_frame_end() {
   d.message = std::string();
   // After our Close frame the application no longer takes messages
   // (WHATWG WebSockets: a message received when not OPEN is dropped).
-  if (state_ == State::open) events_.emplace_back(event::MessageReceived{std::move(message)});
+  if (state_ == State::open) events_.push_back(event::MessageReceived{std::move(message)});
 }
 
 // RFC 7692 §6.2: the payload of a compressed message is decompressed, then
@@ -236,7 +234,7 @@ void Connection::on_control_frame() {
       d.control = std::string();
       return;
     case opcode::pong:
-      events_.emplace_back(event::PongReceived{std::move(d.control)});
+      events_.push_back(event::PongReceived{std::move(d.control)});
       d.control = std::string();
       return;
     default:
@@ -251,7 +249,7 @@ void Connection::on_close_frame() {
   d.close_code = close.code.value_or(1005);
   d.close_reason = std::move(close.reason);
   if (state_ == State::open) {
-    events_.emplace_back(event::PeerStartedClosing{d.close_code, d.close_reason});
+    events_.push_back(event::PeerStartedClosing{d.close_code, d.close_reason});
     state_ = State::closing_received;
     // §5.5.1: "If an endpoint receives a Close frame and did not previously
     // send a Close frame, the endpoint MUST send a Close frame in response.
@@ -271,7 +269,7 @@ void Connection::receive_eof() {
   const std::uint16_t code = clean ? impl_->close_code : 1006;
   std::string reason = clean ? std::move(impl_->close_reason) : std::string();
   state_ = State::ended;
-  events_.emplace_back(event::Closed{clean, code, std::move(reason)});
+  events_.push_back(event::Closed{clean, code, std::move(reason)});
 }
 
 void Connection::send(Message message) {
@@ -369,7 +367,7 @@ void Connection::queue_after_data(std::uint8_t op, std::string payload, std::siz
 
 bool Connection::has_output() const noexcept { return !output_.empty() || !impl_->pending.empty(); }
 
-std::deque<OutgoingFrame>& Connection::output() {
+detail::FifoQueue<OutgoingFrame>& Connection::output() {
   refill_output();
   return output_;
 }
@@ -425,7 +423,7 @@ void Connection::fail(std::error_code ec, std::string detail) {
   }
   state_ = State::failed;
   impl_->message = std::string();
-  events_.emplace_back(event::Failed{ec, std::move(detail)});
+  events_.push_back(event::Failed{ec, std::move(detail)});
 }
 
 }  // namespace duplex::rfc6455

@@ -6,7 +6,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <span>
@@ -14,6 +13,7 @@
 #include <system_error>
 #include <variant>
 
+#include "duplex/detail/fifo_queue.hpp"
 #include "duplex/rfc6455/permessage_deflate.hpp"
 #include "duplex/rfc6455/random_source.hpp"
 #include "duplex/transport.hpp"  // duplex::Message
@@ -139,7 +139,7 @@ class Connection {
   /// Close frame still here (RFC 6455 §5.4: "control frames MAY be injected
   /// in the middle of a fragmented message"); a Close frame follows the data
   /// queued before it.
-  std::deque<OutgoingFrame>& output();
+  detail::FifoQueue<OutgoingFrame>& output();
   /// True if frames are ready or data is still waiting to be framed.
   bool has_output() const noexcept;
 
@@ -167,8 +167,8 @@ class Connection {
 
   ConnectionConfig config_;
   RandomSource random_;
-  std::deque<OutgoingFrame> output_;
-  std::deque<Event> events_;
+  detail::FifoQueue<OutgoingFrame> output_;
+  detail::FifoQueue<Event> events_;  // allocates nothing while idle, unlike a deque
   State state_ = State::open;
   // A deleter of our own lets Impl stay incomplete here without declaring
   // special members; Connection is movable, not copyable.

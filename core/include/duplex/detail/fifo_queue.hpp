@@ -1,5 +1,6 @@
 #pragma once
-// A first-in first-out queue for the few items an idle object holds.
+// A first-in first-out queue for the few items an idle object holds (used by
+// core/ and the native engine; not part of the API).
 
 #include <cstddef>
 #include <utility>
@@ -16,6 +17,17 @@ class FifoQueue {
   bool empty() const noexcept { return head_ == items_.size(); }
   std::size_t size() const noexcept { return items_.size() - head_; }
   T& front() noexcept { return items_[head_]; }
+  T& back() noexcept { return items_.back(); }
+
+  using iterator = typename std::vector<T>::iterator;
+  using const_iterator = typename std::vector<T>::const_iterator;
+  iterator begin() noexcept { return items_.begin() + static_cast<std::ptrdiff_t>(head_); }
+  iterator end() noexcept { return items_.end(); }
+  const_iterator begin() const noexcept { return items_.begin() + static_cast<std::ptrdiff_t>(head_); }
+  const_iterator end() const noexcept { return items_.end(); }
+
+  /// Inserts before `position` (an iterator of this queue).
+  void insert(iterator position, T item) { items_.insert(position, std::move(item)); }
 
   void push_back(T item) {
     // Drop the taken prefix once it is at least half the storage, so a queue
@@ -30,11 +42,17 @@ class FifoQueue {
   /// Removes and returns the first item; the queue must not be empty.
   T take_front() {
     T item = std::move(items_[head_]);
+    pop_front();
+    return item;
+  }
+
+  /// Removes the first item; the queue must not be empty.
+  void pop_front() {
+    items_[head_] = T();  // release what it holds now
     if (++head_ == items_.size()) {
       items_.clear();
       head_ = 0;
     }
-    return item;
   }
 
   void clear() noexcept {
