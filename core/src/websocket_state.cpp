@@ -98,13 +98,40 @@ void WebSocket::State::close(std::optional<std::uint16_t> code, std::string reas
 void WebSocket::State::queue(Fact fact) {
   // Architecture rule: events are never delivered inside a call the
   // application made; like the browser, they are queued to the event loop.
+  // Bytes flushed back to back are one fact: bufferedAmount falls once.
+  if (const auto* more = std::get_if<Flushed>(&fact); more != nullptr && !facts_.empty()) {
+    if (auto* last = std::get_if<Flushed>(&facts_.back())) {
+      last->bytes += more->bytes;
+      return;
+    }
+  }
   facts_.push_back(std::move(fact));
+  if (delivery_posted_) return;
+  delivery_posted_ = true;
   backend_.post_task(weak_from_this());
 }
 
+// One task delivers the facts queued before it started, in order (a socket
+// that received several messages in one read dispatches them in one loop
+// turn, each as its own event); facts reported meanwhile get the next task.
+// Each step checks the state it needs, so a listener that closes or drops
+// the socket stops the deliveries after it just as separate tasks would.
 void WebSocket::State::run() {
-  if (facts_.empty() || detached_) return;
-  Fact fact = facts_.take_front();
+  delivery_posted_ = false;
+  // A listener that throws leaves the loop through here: the facts after it
+  // still get a task of their own.
+  struct RepostRest {
+    State& state;
+    ~RepostRest() {
+      if (state.facts_.empty() || state.delivery_posted_ || state.detached_) return;
+      state.delivery_posted_ = true;
+      state.backend_.post_task(state.weak_from_this());
+    }
+  } repost_rest{*this};
+  for (std::size_t n = facts_.size(); n > 0 && !detached_ && !facts_.empty(); --n) deliver(facts_.take_front());
+}
+
+void WebSocket::State::deliver(Fact fact) {
   std::visit(
       [this](auto& f) {
         using T = std::decay_t<decltype(f)>;

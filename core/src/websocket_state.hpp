@@ -64,7 +64,7 @@ class WebSocket::State final : public TransportEvents,
   void on_transport_closed(bool was_clean, std::uint16_t code, std::string reason) override;
   void on_transport_failed(std::string reason) override;
 
-  /// Task: runs the oldest queued fact (one task is posted per fact).
+  /// Task: delivers the facts queued before it started.
   void run() override;
 
  private:
@@ -88,6 +88,7 @@ class WebSocket::State final : public TransportEvents,
   using Fact = std::variant<Opened, Message, Flushed, Closing, Closed, Failed>;
 
   void queue(Fact fact);
+  void deliver(Fact fact);
   void opened(std::string protocol, std::string extensions);
   void received(Message message);
   void closed(bool was_clean, std::uint16_t code, std::string reason);
@@ -109,6 +110,7 @@ class WebSocket::State final : public TransportEvents,
   std::unique_ptr<Transport> transport_;
   detail::EventTarget listeners_;
   detail::FifoQueue<Fact> facts_;  // reported, waiting for their task
+  bool delivery_posted_ = false;   // a task that will deliver facts_ is queued
   bool detached_ = false;       // the WebSocket is gone
   bool facts_ignored_ = false;  // aborted, or the transport reported its end
 };

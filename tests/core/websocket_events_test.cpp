@@ -248,3 +248,31 @@ TEST_CASE("exceptions from listeners propagate out of the loop", "[websocket][li
   backend.transport()->text("y");  // the socket still works afterwards
   CHECK_THROWS_WITH(backend.run_all(), "listener failed");
 }
+
+TEST_CASE("messages that arrived together are delivered in order, each as its own event", "[websocket][listeners]") {
+  FakeBackend backend;
+  WebSocket ws = open_socket(backend);
+  Strings seen;
+  ws.onmessage([&](const MessageEvent& e) {
+    seen.push_back(e.text());
+    if (e.text() == "2") ws.close();  // the messages after it are dropped (readyState CLOSING)
+  });
+  for (const char* text : {"1", "2", "3"}) backend.transport()->text(text);
+  backend.run_all();
+  CHECK(seen == Strings{"1", "2"});
+}
+
+TEST_CASE("a message queued behind a throwing listener is still delivered", "[websocket][listeners]") {
+  FakeBackend backend;
+  WebSocket ws = open_socket(backend);
+  Strings seen;
+  ws.onmessage([&](const MessageEvent& e) {
+    seen.push_back(e.text());
+    if (e.text() == "1") throw std::runtime_error("listener failed");
+  });
+  backend.transport()->text("1");
+  backend.transport()->text("2");
+  CHECK_THROWS_WITH(backend.run_all(), "listener failed");
+  backend.run_all();  // nothing new arrived: "2" must still have a task
+  CHECK(seen == Strings{"1", "2"});
+}
