@@ -56,6 +56,17 @@ void AsioSession::resolve(const std::string& host, std::uint16_t port, std::func
     });
     return;
   }
+  // An IP literal names its one address: no getaddrinfo, and no trip to the
+  // resolver's own thread and back.
+  error_code not_literal;
+  const auto literal = asio::ip::make_address(host, not_literal);
+  if (!not_literal) {
+    asio::post(io_, [self = shared_from_this(), endpoint = tcp::endpoint(literal, port), next = std::move(next)] {
+      if (self->phase_ == Phase::ended) return;
+      next(Addresses{endpoint});
+    });
+    return;
+  }
   resolver_.async_resolve(host, std::to_string(port),
                           [self = shared_from_this(), host, next = std::move(next)](
                               const error_code& ec, const tcp::resolver::results_type& results) {
@@ -123,7 +134,8 @@ void AsioSession::send_handshake_request() {
     offer.server_no_context_takeover = request_.options.deflate_no_context_takeover;
     handshake.extensions.push_back(rfc6455::deflate_offer_element(offer));
   }
-  handshake_ = std::make_unique<rfc6455::ClientHandshake>(std::move(handshake), rfc6455::RandomSource(openssl_random_bytes));
+  handshake_ =
+      std::make_unique<rfc6455::ClientHandshake>(std::move(handshake), rfc6455::RandomSource(openssl_random_bytes));
   with_stream([this](auto& stream) {
     asio::async_write(stream, asio::buffer(handshake_->request_bytes()),
                       [self = shared_from_this()](const error_code& ec, std::size_t) {

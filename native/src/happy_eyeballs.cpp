@@ -5,7 +5,7 @@ namespace asio = boost::asio;
 using boost::system::error_code;
 
 std::vector<asio::ip::tcp::endpoint> interleave_families(const std::vector<asio::ip::tcp::endpoint>& addresses) {
-  if (addresses.empty()) return {};
+  if (addresses.size() < 2) return addresses;
   const bool first_v6 = addresses.front().address().is_v6();
   std::vector<asio::ip::tcp::endpoint> preferred, other, out;
   for (const auto& a : addresses) (a.address().is_v6() == first_v6 ? preferred : other).push_back(a);
@@ -46,6 +46,7 @@ void HappyEyeballs::start_next() {
     error_code ignored;
     a.socket.close(ignored);  // completes the connect with operation_aborted
   });
+  if (attempts_.size() == addresses_.size()) return;  // no next one: no timer to arm
   // §5: "Starting a new connection attempt does not affect previous attempts";
   // the next one starts after the delay, or at once when this one fails.
   stagger_.expires_after(delay_);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <memory>
 #include <stdexcept>
 
 #include "duplex/rfc6455/error.hpp"
@@ -19,6 +20,14 @@ constexpr std::string_view accept_guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
 // Bound on the response head; a server that needs more is not one we talk to.
 constexpr std::size_t max_response_head = 16 * 1024;
+
+// OpenSSL 3 looks the implementation up (EVP_MD_fetch, a locked table search)
+// on every digest it is asked for by EVP_sha1(); fetch SHA-1 once instead.
+// The fetched algorithm is immutable and may be used from any thread.
+const EVP_MD* sha1() {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA1", nullptr);
+  return md;
+}
 
 std::string base64(const unsigned char* data, std::size_t size) {
   std::string out(4 * ((size + 2) / 3) + 1, '\0');
@@ -37,8 +46,7 @@ std::string fresh_key(const RandomSource& random) {
 // Defence in depth: the API layer validates first; a CR or LF here would let a
 // value inject header lines.
 void check_field(std::string_view what, std::string_view value) {
-  if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos)
-    throw std::invalid_argument(std::string(what) + " contains CR, LF or NUL");
+  if (has_cr_lf_or_nul(value)) throw std::invalid_argument(std::string(what) + " contains CR, LF or NUL");
 }
 
 void add_field(std::string& out, std::string_view name, std::string_view value) {
@@ -61,6 +69,11 @@ std::string build_request(const HandshakeRequest& request, std::string_view key)
   if (resource.find(' ') != std::string_view::npos) throw std::invalid_argument("resource contains a space");
   // §4.1 items 1–9: method GET, HTTP/1.1, Host, Upgrade, Connection, key, version.
   std::string out;
+  std::size_t extra = resource.size() + request.host.size() + request.origin.size();
+  for (const auto& item : request.protocols) extra += item.size() + 2;
+  for (const auto& item : request.extensions) extra += item.size() + 2;
+  for (const auto& [name, value] : request.headers) extra += name.size() + value.size() + 4;
+  out.reserve(256 + extra);  // the fixed fields take about 150 bytes: one allocation
   out.append("GET ").append(resource).append(" HTTP/1.1\r\n");
   add_field(out, "Host", request.host);
   add_field(out, "Upgrade", "websocket");
@@ -117,12 +130,14 @@ DeflateOffer ClientHandshake::offered_deflate() const {
 }
 
 std::string compute_accept(std::string_view key) {
-  std::string input(key);
-  input.append(accept_guid);
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int size = 0;
-  if (EVP_Digest(input.data(), input.size(), digest.data(), &size, EVP_sha1(), nullptr) != 1)
-    throw std::runtime_error("SHA-1 unavailable");
+  const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  const bool ok = context && sha1() && EVP_DigestInit_ex2(context.get(), sha1(), nullptr) == 1 &&
+                  EVP_DigestUpdate(context.get(), key.data(), key.size()) == 1 &&
+                  EVP_DigestUpdate(context.get(), accept_guid.data(), accept_guid.size()) == 1 &&
+                  EVP_DigestFinal_ex(context.get(), digest.data(), &size) == 1;
+  if (!ok) throw std::runtime_error("SHA-1 unavailable");
   return base64(digest.data(), size);
 }
 

@@ -15,17 +15,23 @@ namespace duplex::rfc6455 {
 struct HttpResponseHead {
   int status = 0;
   std::string reason;
-  /// Fields in order, names lower-cased, values without surrounding whitespace.
-  std::vector<std::pair<std::string, std::string>> fields;
+  /// Fields in order: names as received, values without surrounding
+  /// whitespace. Views into the text given to parse_response_head: valid
+  /// while that text is.
+  std::vector<std::pair<std::string_view, std::string_view>> fields;
 
-  /// The value of field `lower_name`, several lines combined with ", "
-  /// (RFC 9110 §5.3); nullopt if absent.
-  std::optional<std::string> field(std::string_view lower_name) const;
+  /// The value of field `name` (field names are case-insensitive, RFC 9110
+  /// §5.1), several lines combined with ", " (RFC 9110 §5.3); nullopt if absent.
+  std::optional<std::string> field(std::string_view name) const;
 };
 
 /// Parses `head`: the status line and header lines, each ending in CRLF,
-/// without the final empty line. Error: handshake_malformed.
+/// without the final empty line. `out.fields` point into `head`.
+/// Error: handshake_malformed.
 std::error_code parse_response_head(std::string_view head, HttpResponseHead& out);
+
+/// True if `text` contains CR, LF or NUL (which would end or split a header line).
+bool has_cr_lf_or_nul(std::string_view text) noexcept;
 
 /// Splits a comma list into its non-empty elements, trimmed; commas inside
 /// quoted strings do not split.

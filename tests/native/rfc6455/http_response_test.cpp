@@ -44,3 +44,27 @@ TEST_CASE("comma lists and tokens", "[http_response]") {
   CHECK(iequals("WebSocket", "websocket"));
   CHECK_FALSE(iequals("websockets", "websocket"));
 }
+
+TEST_CASE("response head: fields keep their names as sent and are found ignoring case", "[http_response]") {
+  const std::string text = "HTTP/1.1 101 Switching Protocols\r\nSec-WebSocket-Accept: abc=\r\nUPGRADE:websocket \r\n";
+  HttpResponseHead head;
+  REQUIRE_FALSE(parse_response_head(text, head));
+  REQUIRE(head.fields.size() == 2);
+  CHECK(head.fields[0].first == "Sec-WebSocket-Accept");
+  CHECK(head.fields[1].second == "websocket");
+  CHECK(head.field("sec-websocket-accept") == "abc=");
+  CHECK(head.field("Upgrade") == "websocket");
+}
+
+TEST_CASE("CR, LF and NUL are found anywhere in a value", "[http_response]") {
+  CHECK_FALSE(has_cr_lf_or_nul(""));
+  CHECK_FALSE(has_cr_lf_or_nul("plain value\t!"));
+  for (char c : {'\r', '\n', '\0'}) {
+    std::string value = "abc";
+    for (std::size_t at = 0; at <= value.size(); ++at) {
+      std::string with = value;
+      with.insert(at, 1, c);
+      CHECK(has_cr_lf_or_nul(with));
+    }
+  }
+}
