@@ -16,7 +16,9 @@ namespace duplex::wasm {
 
 class BrowserBackend final : public Backend {
  public:
-  /// Queues `task`; a host macrotask (setImmediate / MessageChannel) runs it.
+  /// Queues `task`; a host macrotask runs it: the host socket event being
+  /// handled, if any (duplex_websocket.js), else a new one (setImmediate /
+  /// MessageChannel).
   void post(std::function<void()> task) override;
   /// The host's setTimeout; the task runs from that macrotask.
   std::unique_ptr<Timer> post_after(std::chrono::milliseconds delay, std::function<void()> task) override;

@@ -17,9 +17,11 @@
 var LibraryDuplexWebSocket = {
   $DuplexWs__deps: ['$DuplexWsQueue'],
   // The library object is serialized into the output: a Map is made at startup.
-  $DuplexWs__postset: 'DuplexWs.sockets = new Map();',
+  $DuplexWs__postset: 'DuplexWs.sockets = new Map(); DuplexWs.polled = new Set();',
   $DuplexWs: {
     sockets: null,  // Map: id -> {ws, errored, pending, maxMessage, timers}
+    polled: null,   // Set: ids whose host still buffers bytes (see pollBuffered)
+    pollTimer: 0,   // the one timer that polls them
     nextId: 1,
     encoder: null,
     decoder: null,
@@ -52,6 +54,7 @@ var LibraryDuplexWebSocket = {
       var entry = DuplexWs.sockets.get(id);
       if (!entry) return null;
       DuplexWs.sockets.delete(id);
+      DuplexWs.polled.delete(id);
       for (var t in entry.timers) clearTimeout(entry.timers[t]);
       var ws = entry.ws;
       if (ws) ws.onopen = ws.onmessage = ws.onerror = ws.onclose = DuplexWs.noop;
@@ -68,7 +71,9 @@ var LibraryDuplexWebSocket = {
     },
 
     // bufferedAmount: the host's counter only falls; report each fall (down to
-    // what we handed it) as flushed bytes, and poll while anything is left.
+    // what we handed it) as flushed bytes, and poll while anything is left:
+    // one timer for all sockets, since with many sockets a timer each would
+    // cost a host task per message sent.
     pollBuffered: function(id) {
       var entry = DuplexWs.sockets.get(id);
       if (!entry || entry.pending === 0) return;
@@ -79,21 +84,26 @@ var LibraryDuplexWebSocket = {
         entry.pending = now;
         _duplex_wasm_on_flushed(id, delta);
       }
-      if (entry.pending > 0 && !entry.timers.buffered) {
-        entry.timers.buffered = setTimeout(function() {
-          delete entry.timers.buffered;
-          DuplexWs.pollBuffered(id);
-        }, 4);
-      }
+      if (entry.pending === 0) return;
+      DuplexWs.polled.add(id);
+      if (!DuplexWs.pollTimer) DuplexWs.pollTimer = setTimeout(DuplexWs.pollAll, 4);
+    },
+    pollAll: function() {
+      DuplexWs.pollTimer = 0;
+      var ids = Array.from(DuplexWs.polled);
+      DuplexWs.polled.clear();
+      DuplexWsQueue.fromHostEvent(function() { ids.forEach(DuplexWs.pollBuffered); });
     },
 
+    // The host's open, message and close events report their fact and then
+    // run it from the same host task (DuplexWsQueue.fromHostEvent).
     attach: function(id, entry) {
       var ws = entry.ws;
-      ws.onopen = function() {
+      var onOpen = function() {
         if (entry.timers.open) { clearTimeout(entry.timers.open); delete entry.timers.open; }
         _duplex_wasm_on_open(id, DuplexWs.newText(ws.protocol), DuplexWs.newText(ws.extensions));
       };
-      ws.onmessage = function(event) {
+      var onMessage = function(event) {
         DuplexWs.pollBuffered(id);  // a flush the echo proves happened is reported first
         var data = event.data;
         var binary = typeof data !== 'string';
@@ -128,7 +138,7 @@ var LibraryDuplexWebSocket = {
           DuplexWs.failed(id, 'WebSocket error' + (entry.errored ? ': ' + entry.errored : ''));
         }, 1000);
       };
-      ws.onclose = function(event) {
+      var onClose = function(event) {
         DuplexWs.pollBuffered(id);
         DuplexWs.forget(id);
         var code = event.code | 0, reason = String(event.reason || '');
@@ -145,6 +155,9 @@ var LibraryDuplexWebSocket = {
         }
         _duplex_wasm_on_closed(id, event.wasClean ? 1 : 0, code, DuplexWs.newText(reason));
       };
+      ws.onopen = function(event) { DuplexWsQueue.fromHostEvent(onOpen, event); };
+      ws.onmessage = function(event) { DuplexWsQueue.fromHostEvent(onMessage, event); };
+      ws.onclose = function(event) { DuplexWsQueue.fromHostEvent(onClose, event); };
     },
   },
 
@@ -153,6 +166,27 @@ var LibraryDuplexWebSocket = {
   $DuplexWsQueue: {
     scheduled: false,
     schedule: null,
+    inHostEvent: false,  // inside fromHostEvent's handler
+    runWanted: false,    // tasks were queued there: run them at its end
+
+    // Runs a host event's handler, then the tasks it queued, in this same host
+    // task: the event is already a task of the host's loop (not a call the
+    // application made), so a message reaches onmessage without waiting for
+    // one more macrotask. If a macrotask was already scheduled, the tasks wait
+    // for it as before, so they keep their order.
+    fromHostEvent: function(handler, event) {
+      if (DuplexWsQueue.inHostEvent) return handler(event);
+      DuplexWsQueue.inHostEvent = true;
+      try {
+        handler(event);
+      } finally {
+        DuplexWsQueue.inHostEvent = false;
+        if (DuplexWsQueue.runWanted) {
+          DuplexWsQueue.runWanted = false;
+          _duplex_wasm_run_tasks();
+        }
+      }
+    },
     init: function() {
       var run = function() {
         DuplexWsQueue.scheduled = false;
@@ -173,6 +207,10 @@ var LibraryDuplexWebSocket = {
   duplex_ws_schedule_tasks__deps: ['$DuplexWsQueue'],
   duplex_ws_schedule_tasks: function() {
     if (DuplexWsQueue.scheduled) return;
+    if (DuplexWsQueue.inHostEvent) {
+      DuplexWsQueue.runWanted = true;
+      return;
+    }
     if (!DuplexWsQueue.schedule) DuplexWsQueue.init();
     DuplexWsQueue.scheduled = true;
     DuplexWsQueue.schedule();
