@@ -19,9 +19,11 @@
 
 #include "duplex/url.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -85,56 +87,49 @@ std::optional<std::uint64_t> parse_ipv4_number(std::string_view input) {
   return value;
 }
 
-std::vector<std::string_view> split_dots(std::string_view host) {
-  std::vector<std::string_view> parts;
-  std::size_t start = 0;
-  for (;;) {
-    std::size_t dot = host.find('.', start);
-    parts.push_back(host.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
-    if (dot == std::string_view::npos) return parts;
-    start = dot + 1;
-  }
+// `host` without the one empty last part the URL Standard's IPv4 steps drop
+// ("If the last item in parts is the empty string ... remove the last item").
+std::string_view without_trailing_dot(std::string_view host) {
+  if (!host.empty() && host.back() == '.') host.remove_suffix(1);
+  return host;
 }
 
 // URL Standard § ends in a number checker: such a host "must" be an IPv4 address.
 bool ends_in_a_number(std::string_view host) {
-  auto parts = split_dots(host);
-  if (parts.back().empty()) {
-    if (parts.size() == 1) return false;
-    parts.pop_back();
-  }
-  std::string_view last = parts.back();
-  if (!last.empty()) {
-    bool all_digits = true;
-    for (char c : last) all_digits = all_digits && is_digit(c);
-    if (all_digits) return true;
-  }
+  // "Let parts be the result of strictly splitting input on U+002E (.). If the
+  // last item in parts is the empty string: if parts's size is 1, return false."
+  if (host.empty()) return false;
+  const std::string_view rest = without_trailing_dot(host);
+  const std::string_view last = rest.substr(rest.rfind('.') + 1);  // npos + 1 == 0: the whole
+  if (!last.empty() && std::all_of(last.begin(), last.end(), is_digit)) return true;
   return parse_ipv4_number(last).has_value();
 }
 
 // URL Standard § IPv4 parser, serialized as a dotted quad.
 std::string parse_ipv4(std::string_view host) {
-  auto parts = split_dots(host);
-  if (parts.back().empty() && parts.size() > 1) parts.pop_back();
-  if (parts.size() > 4) syntax_error("IPv4 address with more than four parts");
-  std::vector<std::uint64_t> numbers;
-  for (std::string_view part : parts) {
-    auto n = parse_ipv4_number(part);
+  std::array<std::uint64_t, 4> numbers{};
+  std::size_t count = 0;
+  std::string_view rest = without_trailing_dot(host);
+  for (bool more = true; more;) {
+    const std::size_t dot = rest.find('.');
+    const std::string_view part = rest.substr(0, dot);
+    more = dot != std::string_view::npos;
+    if (more) rest.remove_prefix(dot + 1);
+    if (count == numbers.size()) syntax_error("IPv4 address with more than four parts");
+    const auto n = parse_ipv4_number(part);
     if (!n) syntax_error("invalid IPv4 address part \"" + std::string(part) + "\"");
-    numbers.push_back(*n);
+    numbers[count++] = *n;
   }
-  for (std::size_t i = 0; i + 1 < numbers.size(); ++i)
+  for (std::size_t i = 0; i + 1 < count; ++i)
     if (numbers[i] > 255) syntax_error("IPv4 address part out of range");
-  const std::uint64_t limit = 1ull << (8 * (5 - numbers.size()));
-  if (numbers.back() >= limit) syntax_error("IPv4 address out of range");
-  std::uint64_t address = numbers.back();
-  for (std::size_t i = 0; i + 1 < numbers.size(); ++i) address += numbers[i] << (8 * (3 - i));
-  std::string out;
-  for (int shift = 24; shift >= 0; shift -= 8) {
-    out += std::to_string((address >> shift) & 0xFF);
-    if (shift) out += '.';
-  }
-  return out;
+  const std::uint64_t limit = 1ull << (8 * (5 - count));
+  if (numbers[count - 1] >= limit) syntax_error("IPv4 address out of range");
+  std::uint64_t address = numbers[count - 1];
+  for (std::size_t i = 0; i + 1 < count; ++i) address += numbers[i] << (8 * (3 - i));
+  char text[16];  // "255.255.255.255"
+  const int length = std::snprintf(text, sizeof text, "%u.%u.%u.%u", unsigned(address >> 24 & 0xFF),
+                                   unsigned(address >> 16 & 0xFF), unsigned(address >> 8 & 0xFF), unsigned(address & 0xFF));
+  return std::string(text, static_cast<std::size_t>(length));
 }
 
 // ---------------------------------------------------------------- IPv6 ----
