@@ -1,7 +1,10 @@
 #include "asio_session.hpp"
 
+#include <sys/socket.h>
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
+#include <cerrno>
 #include <string>
 
 #include "happy_eyeballs.hpp"
@@ -70,8 +73,6 @@ void AsioSession::read() {
     return;
   }
   auto& socket = std::get<tcp::socket>(stream_);
-  error_code ignored;
-  if (!socket.non_blocking()) socket.non_blocking(true, ignored);  // read_some must not wait: the loop does
   socket.async_wait(tcp::socket::wait_read,
                     [self = shared_from_this()](const error_code& ec) { self->on_readable(ec); });
 }
@@ -79,18 +80,23 @@ void AsioSession::read() {
 void AsioSession::on_readable(const error_code& ec) {
   if (phase_ == Phase::ended) return;
   if (ec) return on_read_error(ec);
-  auto& socket = std::get<tcp::socket>(stream_);
+  const int fd = std::get<tcp::socket>(stream_).native_handle();
   const std::span<std::byte> buffer = scratch_.bytes();
   for (int reads = 0; reads < max_reads_per_wakeup; ++reads) {
-    error_code read_ec;
-    const std::size_t size = socket.read_some(asio::buffer(buffer.data(), buffer.size()), read_ec);
-    if (read_ec == asio::error::would_block || read_ec == asio::error::try_again) break;
-    if (read_ec) return on_read_error(read_ec);
-    on_bytes(buffer.first(size));
+    // MSG_DONTWAIT: this read must not wait (the loop does), and unlike
+    // socket::non_blocking(true) it needs no ioctl per connection.
+    const ssize_t size = ::recv(fd, buffer.data(), buffer.size(), MSG_DONTWAIT);
+    if (size < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+      if (errno == EINTR) continue;
+      return on_read_error(error_code(errno, boost::system::system_category()));
+    }
+    if (size == 0) return on_read_error(asio::error::eof);
+    on_bytes(buffer.first(static_cast<std::size_t>(size)));
     if (phase_ == Phase::ended) return;
     // A short read took everything the kernel had; the next bytes bring a
     // new readiness notification.
-    if (size < buffer.size()) break;
+    if (static_cast<std::size_t>(size) < buffer.size()) break;
   }
   read();
 }
