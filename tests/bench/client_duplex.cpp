@@ -1,8 +1,7 @@
 // The bench echo client on duplex (native backend, its own io_context).
-// wss: without --ca, duplex uses its default TLS context (the system trust
-// store; run_bench.py points SSL_CERT_FILE at the test CA); with --ca FILE the
-// CA comes from Options::ca_file, as Beast and websocketpp load theirs (one
-// context for all connections, from the backend's TLS context cache).
+// wss: --ca FILE (run_bench.py passes the test CA) becomes Options::ca_file, as
+// Beast and websocketpp load theirs: one TLS context for all connections,
+// from the backend's TLS context cache.
 
 #include <boost/asio/io_context.hpp>
 #include <cstdio>

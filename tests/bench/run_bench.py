@@ -61,10 +61,9 @@ def run_client(bin_dir, client, args, port, ca, cpu):
     cmd = [os.path.join(bin_dir, f"bench_client_{client}"), "--port", str(port), "--cpu", str(cpu)] + args
     env = dict(os.environ)
     if "--tls" in args:
-        # duplex trusts the system store (one shared context per backend): point it at the test CA.
-        env["SSL_CERT_FILE"] = ca
-        if client != "duplex":
-            cmd += ["--ca", ca]
+        # Every client loads the test CA as its CA file (duplex: Options::ca_file,
+        # one context for all connections from the backend's TLS context cache).
+        cmd += ["--ca", ca]
     try:
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
     except subprocess.TimeoutExpired:
