@@ -20,6 +20,8 @@ class BrowserBackend final : public Backend {
   /// handled, if any (duplex_websocket.js), else a new one (setImmediate /
   /// MessageChannel).
   void post(std::function<void()> task) override;
+  /// The same, without a std::function: the queue keeps the weak pointer.
+  void post_task(std::weak_ptr<Task> task) override;
   /// The host's setTimeout; the task runs from that macrotask.
   std::unique_ptr<Timer> post_after(std::chrono::milliseconds delay, std::function<void()> task) override;
   /// Throws Error("NotSupportedError") for headers, origin, ca_file and client
@@ -49,7 +51,19 @@ class BrowserBackend final : public Backend {
   bool in_tasks = false;  ///< inside run_tasks()
 
  private:
-  std::deque<std::function<void()>> tasks_;
+  /// A queued task: a function from post() or a Task from post_task(), which
+  /// core posts once per delivery of a socket's facts.
+  struct Posted {
+    std::function<void()> function;
+    std::weak_ptr<Task> task;
+    void run() {
+      if (function)
+        function();
+      else if (const auto alive = task.lock())
+        alive->run();
+    }
+  };
+  std::deque<Posted> tasks_;
   std::map<int, std::function<void()>> timers_;  // pending host timers by id
   std::size_t active_ = 0;
   std::exception_ptr exception_;
