@@ -14,12 +14,27 @@ void BrowserBackend::post(std::function<void()> task) {
   // the caller; the host's loop runs them from a macrotask, like a browser's
   // "queue a task".
   tasks_.push_back({std::move(task), {}});
-  duplex_ws_schedule_tasks();
+  wake();
 }
 
 void BrowserBackend::post_task(std::weak_ptr<Task> task) {
   tasks_.push_back({{}, std::move(task)});
+  wake();
+}
+
+void BrowserBackend::wake() noexcept {
+  if (macrotask_scheduled_ || host_event_depth_ > 0) return;  // host_event runs them at its end
+  macrotask_scheduled_ = true;
   duplex_ws_schedule_tasks();
+}
+
+bool BrowserBackend::leave_host_event() noexcept {
+  if (--host_event_depth_ > 0 || tasks_.empty() || macrotask_scheduled_) return false;
+  if (in_tasks) {  // reported from inside a task: never run tasks inside a task
+    wake();
+    return false;
+  }
+  return true;
 }
 
 namespace {
@@ -115,7 +130,7 @@ void BrowserBackend::run_tasks() {
       task.run();
     } catch (...) {
       in_tasks = false;
-      if (!tasks_.empty()) duplex_ws_schedule_tasks();
+      if (!tasks_.empty()) wake();
       // WebSocket contract: a listener's exception propagates out of the loop
       // that ran it: out of a waiting duplex::run(), else to the host.
       if (run_depth > 0 && !exception_) {
@@ -126,7 +141,7 @@ void BrowserBackend::run_tasks() {
     }
   }
   in_tasks = false;
-  if (!tasks_.empty()) duplex_ws_schedule_tasks();
+  if (!tasks_.empty()) wake();
 }
 
 BrowserBackend& browser_backend() {
@@ -138,7 +153,13 @@ std::size_t host_socket_count() noexcept { return static_cast<std::size_t>(duple
 
 }  // namespace duplex::wasm
 
-extern "C" EMSCRIPTEN_KEEPALIVE void duplex_wasm_run_tasks() { duplex::wasm::browser_backend().run_tasks(); }
+extern "C" EMSCRIPTEN_KEEPALIVE void duplex_wasm_run_tasks() { duplex::wasm::browser_backend().run_scheduled_tasks(); }
+
+// A host event that reports several facts (BrowserBackend::host_event).
+extern "C" EMSCRIPTEN_KEEPALIVE void duplex_wasm_host_event_begin() {
+  duplex::wasm::browser_backend().begin_host_event();
+}
+extern "C" EMSCRIPTEN_KEEPALIVE void duplex_wasm_host_event_end() { duplex::wasm::browser_backend().end_host_event(); }
 
 extern "C" EMSCRIPTEN_KEEPALIVE void duplex_wasm_on_timer(int id) { duplex::wasm::browser_backend().run_timer(id); }
 

@@ -16,9 +16,8 @@ namespace duplex::wasm {
 
 class BrowserBackend final : public Backend {
  public:
-  /// Queues `task`; a host macrotask runs it: the host socket event being
-  /// handled, if any (duplex_websocket.js), else a new one (setImmediate /
-  /// MessageChannel).
+  /// Queues `task`; a host macrotask runs it: the host event being handled,
+  /// if any (see host_event), else a new one (setImmediate / MessageChannel).
   void post(std::function<void()> task) override;
   /// The same, without a std::function: the queue keeps the weak pointer.
   void post_task(std::weak_ptr<Task> task) override;
@@ -30,10 +29,38 @@ class BrowserBackend final : public Backend {
   Capabilities capabilities() const override;
   std::unique_ptr<Transport> connect(ConnectRequest request, TransportEvents& events) override;
 
+  /// Runs `report` (a host event's facts, reported by the exports of
+  /// browser_transport.cpp), then the tasks it queued, in this same host task:
+  /// the event is already a task of the host's loop, not a call the
+  /// application made, so a message reaches onmessage without waiting for one
+  /// more macrotask. If a macrotask is already scheduled, the tasks wait for
+  /// it, in order. Nested host events (the js-library brackets one that
+  /// reports several facts with begin/end) run the tasks once, at the end.
+  template <class Report>
+  void host_event(Report&& report) {
+    begin_host_event();
+    try {
+      report();
+    } catch (...) {
+      if (leave_host_event()) wake();  // what was queued still runs
+      throw;
+    }
+    end_host_event();
+  }
+  void begin_host_event() noexcept { ++host_event_depth_; }
+  void end_host_event() {
+    if (leave_host_event()) run_tasks();
+  }
+
   /// Runs the tasks queued before this call; tasks they post wait for the
   /// next macrotask, so the host's own events interleave. An exception from a
   /// task is kept for run() when one is waiting, else rethrown to the host.
   void run_tasks();
+  /// The macrotask duplex_ws_schedule_tasks asked for: run_tasks().
+  void run_scheduled_tasks() {
+    macrotask_scheduled_ = false;
+    run_tasks();
+  }
   /// Runs the task of host timer `id` (from duplex_wasm_on_timer).
   void run_timer(int id);
   /// Forgets timer `id` and clears it in the host.
@@ -63,7 +90,16 @@ class BrowserBackend final : public Backend {
         alive->run();
     }
   };
+  /// Tasks are queued: make sure something runs them. Asks the host for a
+  /// macrotask only outside host events and only once: one JavaScript call
+  /// per macrotask, not per task.
+  void wake() noexcept;
+  /// Leaves a host event; true when the tasks are to run now.
+  [[nodiscard]] bool leave_host_event() noexcept;
+
   std::deque<Posted> tasks_;
+  int host_event_depth_ = 0;
+  bool macrotask_scheduled_ = false;
   std::map<int, std::function<void()>> timers_;  // pending host timers by id
   std::size_t active_ = 0;
   std::exception_ptr exception_;

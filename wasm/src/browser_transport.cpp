@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 #include "browser_backend.hpp"
 #include "duplex/wasm/browser_backend.hpp"
@@ -112,6 +113,19 @@ std::string take(std::string* handle) {
   return owned ? std::move(*owned) : std::string();
 }
 
+/// The payload of the message being reported: duplex_wasm_message_buffer
+/// sizes it, the js-library writes it, duplex_wasm_on_message takes it.
+std::string& inbox() {
+  static std::string payload;
+  return payload;
+}
+
+/// Reports one host event's facts (BrowserBackend::host_event).
+template <class Report>
+void host_event(Report&& report) {
+  browser_backend().host_event(std::forward<Report>(report));
+}
+
 }  // namespace
 
 std::unique_ptr<Transport> BrowserBackend::connect(ConnectRequest request, TransportEvents& events) {
@@ -122,38 +136,67 @@ std::size_t transport_count() noexcept { return transports().size(); }
 
 }  // namespace duplex::wasm
 
-// Called by duplex_websocket.js. Strings arrive as std::string objects the
-// library allocated with duplex_wasm_string_new and filled; ownership passes
-// here, so a payload is copied once, from the host into its final string.
+// Called by duplex_websocket.js, always from a host task. Strings arrive as
+// std::string objects the library allocated (duplex_wasm_string_new, or for a
+// message duplex_wasm_message_buffer) and filled; ownership passes here, so a
+// payload is copied once, from the host into its final string. A fact is one
+// host event: the tasks it queues run before the call returns
+// (BrowserBackend::host_event).
 extern "C" {
 
 EMSCRIPTEN_KEEPALIVE std::string* duplex_wasm_string_new(std::size_t length) { return new std::string(length, '\0'); }
 
 EMSCRIPTEN_KEEPALIVE char* duplex_wasm_string_data(std::string* s) { return s->data(); }
 
+/// Sizes the next message's payload to `length` bytes (keeping those written
+/// so far) and returns where the library writes them; 0 releases it.
+EMSCRIPTEN_KEEPALIVE char* duplex_wasm_message_buffer(double length) {
+  auto& payload = duplex::wasm::inbox();
+  if (length <= 0) payload = std::string();
+  else payload.resize(static_cast<std::size_t>(length));
+  return payload.data();
+}
+
 EMSCRIPTEN_KEEPALIVE void duplex_wasm_on_open(int id, std::string* protocol, std::string* extensions) {
   auto p = duplex::wasm::take(protocol);
   auto e = duplex::wasm::take(extensions);
-  if (auto* t = duplex::wasm::find(id)) t->opened(std::move(p), std::move(e));
+  duplex::wasm::host_event([&] {
+    if (auto* t = duplex::wasm::find(id)) t->opened(std::move(p), std::move(e));
+  });
 }
 
-EMSCRIPTEN_KEEPALIVE void duplex_wasm_on_message(int id, int binary, std::string* payload) {
-  auto bytes = duplex::wasm::take(payload);
-  if (auto* t = duplex::wasm::find(id)) t->message(binary != 0, std::move(bytes));
+/// A message of `length` bytes, written into duplex_wasm_message_buffer;
+/// `flushed`: bytes the host sent since the last report, reported first (the
+/// echo proves they left), in the same call rather than one more.
+EMSCRIPTEN_KEEPALIVE void duplex_wasm_on_message(int id, int binary, double length, double flushed) {
+  auto bytes = std::exchange(duplex::wasm::inbox(), std::string());
+  bytes.resize(static_cast<std::size_t>(length));
+  duplex::wasm::host_event([&] {
+    auto* t = duplex::wasm::find(id);
+    if (t == nullptr) return;
+    if (flushed > 0) t->flushed(static_cast<std::size_t>(flushed));
+    t->message(binary != 0, std::move(bytes));
+  });
 }
 
 EMSCRIPTEN_KEEPALIVE void duplex_wasm_on_flushed(int id, double bytes) {
-  if (auto* t = duplex::wasm::find(id)) t->flushed(static_cast<std::size_t>(bytes));
+  duplex::wasm::host_event([&] {
+    if (auto* t = duplex::wasm::find(id)) t->flushed(static_cast<std::size_t>(bytes));
+  });
 }
 
 EMSCRIPTEN_KEEPALIVE void duplex_wasm_on_closed(int id, int was_clean, int code, std::string* reason) {
   auto r = duplex::wasm::take(reason);
-  if (auto* t = duplex::wasm::find(id)) t->closed(was_clean != 0, static_cast<std::uint16_t>(code), std::move(r));
+  duplex::wasm::host_event([&] {
+    if (auto* t = duplex::wasm::find(id)) t->closed(was_clean != 0, static_cast<std::uint16_t>(code), std::move(r));
+  });
 }
 
 EMSCRIPTEN_KEEPALIVE void duplex_wasm_on_failed(int id, std::string* reason) {
   auto r = duplex::wasm::take(reason);
-  if (auto* t = duplex::wasm::find(id)) t->failed(std::move(r));
+  duplex::wasm::host_event([&] {
+    if (auto* t = duplex::wasm::find(id)) t->failed(std::move(r));
+  });
 }
 
 }  // extern "C"

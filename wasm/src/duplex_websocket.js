@@ -19,9 +19,11 @@ var LibraryDuplexWebSocket = {
   // The library object is serialized into the output: a Map is made at startup.
   $DuplexWs__postset: 'DuplexWs.sockets = new Map(); DuplexWs.polled = new Set();',
   $DuplexWs: {
-    sockets: null,  // Map: id -> {ws, errored, pending, maxMessage, timers}
-    polled: null,   // Set: ids whose host still buffers bytes (see pollBuffered)
+    sockets: null,  // Map: id -> {ws, errored, pending, since, maxMessage, timers}
+    polled: null,   // Set: ids whose host may still buffer bytes (see pollAll)
     pollTimer: 0,   // the one timer that polls them
+    pollRound: 0,   // how many times it has fired
+    pollDelay: 4,   // ms until it fires (see pollAll)
     nextId: 1,
     encoder: null,
     decoder: null,
@@ -40,11 +42,14 @@ var LibraryDuplexWebSocket = {
       if (!DuplexWs.encoder) DuplexWs.encoder = new TextEncoder();
       return DuplexWs.newString(DuplexWs.encoder.encode(String(text || '')));
     },
-    // UTF-8 from the heap with an explicit length: TextDecoder over a copy, so
-    // U+0000 survives (UTF8ToString would stop there).
+    // UTF-8 from the heap with an explicit length, so U+0000 survives
+    // (UTF8ToString would stop there). TextDecoder reads a view of the heap
+    // (the string it returns is a copy); a shared heap needs a copy first.
     text: function(ptr, length) {
       if (!DuplexWs.decoder) DuplexWs.decoder = new TextDecoder('utf-8');
-      return DuplexWs.decoder.decode(HEAPU8.slice(ptr, ptr + length));
+      var bytes = HEAPU8.subarray(ptr, ptr + length);
+      if (typeof SharedArrayBuffer !== 'undefined' && HEAPU8.buffer instanceof SharedArrayBuffer) bytes = bytes.slice();
+      return DuplexWs.decoder.decode(bytes);
     },
 
     // Removes every trace of socket `id`: handlers (replaced by a no-op, since
@@ -70,63 +75,124 @@ var LibraryDuplexWebSocket = {
       _duplex_wasm_on_failed(id, DuplexWs.newText(reason));
     },
 
-    // bufferedAmount: the host's counter only falls; report each fall (down to
-    // what we handed it) as flushed bytes, and poll while anything is left:
-    // one timer for all sockets, since with many sockets a timer each would
-    // cost a host task per message sent.
-    pollBuffered: function(id) {
-      var entry = DuplexWs.sockets.get(id);
-      if (!entry || entry.pending === 0) return;
+    // bufferedAmount: between our sends the host's counter only falls. Each
+    // fall (down to what we handed it) is reported as flushed bytes: with the
+    // next message (an echo proves its request left), at close, or by one
+    // timer for all sockets (a timer each would cost a host task per message
+    // sent). Nothing is read per send: right after send() the host counts the
+    // message as buffered anyway.
+    // Bytes the host has sent since the last report, taken off entry.pending.
+    fallen: function(entry) {
+      if (entry.pending === 0) return 0;
       var now = 0;
       try { now = entry.ws.bufferedAmount; } catch (e) { now = 0; }
-      if (now < entry.pending) {
-        var delta = entry.pending - now;
-        entry.pending = now;
-        _duplex_wasm_on_flushed(id, delta);
-      }
-      if (entry.pending === 0) return;
-      DuplexWs.polled.add(id);
-      if (!DuplexWs.pollTimer) DuplexWs.pollTimer = setTimeout(DuplexWs.pollAll, 4);
+      if (now >= entry.pending) return 0;
+      var delta = entry.pending - now;
+      entry.pending = now;
+      return delta;
     },
+    // `length` bytes were handed to the host: make sure the timer looks.
+    sent: function(id, entry, length) {
+      if (entry.pending === 0) entry.since = DuplexWs.pollRound;
+      entry.pending += length;
+      DuplexWs.polled.add(id);
+      if (!DuplexWs.pollTimer) DuplexWs.pollTimer = setTimeout(DuplexWs.pollAll, DuplexWs.pollDelay);
+    },
+    // The timer polls the sockets that have had bytes pending since before
+    // its previous round: those sent since are left to their next message (a
+    // ping-pong's echo), so that each flush is reported once.
+    // A timer task costs the page about as much CPU as a message (~40 us in
+    // headless Chromium): under request/response traffic, whose messages
+    // report the flushes, a timer every 4 ms cost a 1-connection ping-pong
+    // 15% more CPU per message. So a round that finds nothing to report
+    // doubles the delay, up to 32 ms; one that reports, or leaves nothing to
+    // poll, sets it back to 4 ms (a one-way sender's flushes are seen within
+    // 4 ms, at worst 64 ms after request/response traffic).
     pollAll: function() {
       DuplexWs.pollTimer = 0;
-      var ids = Array.from(DuplexWs.polled);
-      DuplexWs.polled.clear();
-      DuplexWsQueue.fromHostEvent(function() { ids.forEach(DuplexWs.pollBuffered); });
+      var round = DuplexWs.pollRound++;
+      DuplexWsQueue.fromHostEvent(function() {
+        var reported = false;
+        DuplexWs.polled.forEach(function(id) {
+          var entry = DuplexWs.sockets.get(id);
+          if (entry && entry.pending !== 0 && entry.since === round) return;  // next round
+          var delta = entry ? DuplexWs.fallen(entry) : 0;
+          if (delta) {
+            reported = true;
+            _duplex_wasm_on_flushed(id, delta);
+          }
+          if (!entry || entry.pending === 0) DuplexWs.polled.delete(id);
+        });
+        DuplexWs.pollDelay = reported || !DuplexWs.polled.size ? 4 : Math.min(2 * DuplexWs.pollDelay, 32);
+      });
+      if (DuplexWs.polled.size && !DuplexWs.pollTimer) {
+        DuplexWs.pollTimer = setTimeout(DuplexWs.pollAll, DuplexWs.pollDelay);
+      }
     },
 
-    // The host's open, message and close events report their fact and then
-    // run it from the same host task (DuplexWsQueue.fromHostEvent).
+    // A message's payload into the C++ buffer that becomes the message
+    // (duplex_wasm_message_buffer), then reported with the bytes flushed:
+    // two calls into wasm. One over max_message_size fails the connection.
+    deliver: function(id, entry, binary, bytes, flushed) {
+      // Options::max_message_size, enforced once the host has the whole
+      // message but before it is copied into the wasm heap.
+      if (bytes.length > entry.maxMessage) {
+        _duplex_wasm_message_buffer(0);  // what an attempt may have taken
+        DuplexWs.failedAfter(id, flushed, 'message of ' + bytes.length + ' bytes exceeds max_message_size (' +
+                                              entry.maxMessage + ')');
+        return;
+      }
+      if (bytes.length) {
+        var ptr = _duplex_wasm_message_buffer(bytes.length);
+        // HEAPU8 is read after the allocation, which may have grown (and so
+        // replaced) the heap.
+        HEAPU8.set(bytes, ptr);
+      }
+      _duplex_wasm_on_message(id, binary, bytes.length, flushed);
+    },
+    // A failure that ends a message event, after the bytes flushed before it.
+    failedAfter: function(id, flushed, reason) {
+      DuplexWsQueue.fromHostEvent(function() {
+        if (flushed) _duplex_wasm_on_flushed(id, flushed);
+        DuplexWs.failed(id, reason);
+      });
+    },
+
+    // The host's open, message and close events report their facts, which
+    // then run from the same host task (each fact export runs the tasks it
+    // queued; DuplexWsQueue.fromHostEvent brackets several).
     attach: function(id, entry) {
       var ws = entry.ws;
       var onOpen = function() {
         if (entry.timers.open) { clearTimeout(entry.timers.open); delete entry.timers.open; }
         _duplex_wasm_on_open(id, DuplexWs.newText(ws.protocol), DuplexWs.newText(ws.extensions));
       };
+      // The hot path: two calls into wasm a message, whose second runs the
+      // application's onmessage.
       var onMessage = function(event) {
-        DuplexWs.pollBuffered(id);  // a flush the echo proves happened is reported first
+        var flushed = DuplexWs.fallen(entry);  // a flush the echo proves happened is reported first
         var data = event.data;
-        var binary = typeof data !== 'string';
-        var bytes;
-        if (!binary) {
+        if (typeof data === 'string') {
           if (!DuplexWs.encoder) DuplexWs.encoder = new TextEncoder();
-          bytes = DuplexWs.encoder.encode(data);
+          // Text is mostly ASCII, whose UTF-8 has one byte per UTF-16 unit:
+          // encode straight into a heap buffer that size. Other text does not
+          // fit (not all of it is read) and is encoded first, then copied.
+          var n = data.length;
+          if (n > 0 && n <= entry.maxMessage && DuplexWs.encoder.encodeInto) {
+            var ptr = _duplex_wasm_message_buffer(n);  // HEAPU8 read after it, as in deliver
+            if (DuplexWs.encoder.encodeInto(data, HEAPU8.subarray(ptr, ptr + n)).read === n) {
+              _duplex_wasm_on_message(id, 0, n, flushed);
+              return;
+            }
+          }
+          DuplexWs.deliver(id, entry, 0, DuplexWs.encoder.encode(data), flushed);
         } else if (data instanceof ArrayBuffer) {
-          bytes = new Uint8Array(data);
+          DuplexWs.deliver(id, entry, 1, new Uint8Array(data), flushed);
         } else if (ArrayBuffer.isView(data)) {
-          bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+          DuplexWs.deliver(id, entry, 1, new Uint8Array(data.buffer, data.byteOffset, data.byteLength), flushed);
         } else {
-          DuplexWs.failed(id, 'the host delivered a message that is neither text nor an ArrayBuffer');
-          return;
+          DuplexWs.failedAfter(id, flushed, 'the host delivered a message that is neither text nor an ArrayBuffer');
         }
-        // Options::max_message_size, enforced once the host has the whole
-        // message but before it is copied into the wasm heap.
-        if (bytes.length > entry.maxMessage) {
-          DuplexWs.failed(id, 'message of ' + bytes.length + ' bytes exceeds max_message_size (' +
-                                  entry.maxMessage + ')');
-          return;
-        }
-        _duplex_wasm_on_message(id, binary ? 1 : 0, DuplexWs.newString(bytes));
       };
       ws.onerror = function(event) {
         // WHATWG: after an error event the host fires close; the failure is
@@ -139,7 +205,8 @@ var LibraryDuplexWebSocket = {
         }, 1000);
       };
       var onClose = function(event) {
-        DuplexWs.pollBuffered(id);
+        var flushed = DuplexWs.fallen(entry);
+        if (flushed) _duplex_wasm_on_flushed(id, flushed);
         DuplexWs.forget(id);
         var code = event.code | 0, reason = String(event.reason || '');
         if (entry.errored !== false) {
@@ -155,43 +222,31 @@ var LibraryDuplexWebSocket = {
         }
         _duplex_wasm_on_closed(id, event.wasClean ? 1 : 0, code, DuplexWs.newText(reason));
       };
-      ws.onopen = function(event) { DuplexWsQueue.fromHostEvent(onOpen, event); };
-      ws.onmessage = function(event) { DuplexWsQueue.fromHostEvent(onMessage, event); };
+      ws.onopen = onOpen;
+      ws.onmessage = onMessage;
       ws.onclose = function(event) { DuplexWsQueue.fromHostEvent(onClose, event); };
     },
   },
 
   // Macrotasks for Backend::post(): setImmediate where it exists (node), else a
   // MessageChannel (browsers; setTimeout(0) is clamped to 4 ms when nested).
+  // C++ asks for one only when none is pending (BrowserBackend::wake).
   $DuplexWsQueue: {
-    scheduled: false,
     schedule: null,
-    inHostEvent: false,  // inside fromHostEvent's handler
-    runWanted: false,    // tasks were queued there: run them at its end
 
-    // Runs a host event's handler, then the tasks it queued, in this same host
-    // task: the event is already a task of the host's loop (not a call the
-    // application made), so a message reaches onmessage without waiting for
-    // one more macrotask. If a macrotask was already scheduled, the tasks wait
-    // for it as before, so they keep their order.
+    // Runs a host event's handler that reports several facts: the tasks they
+    // queue run once, at its end, from this same host task (see
+    // BrowserBackend::host_event).
     fromHostEvent: function(handler, event) {
-      if (DuplexWsQueue.inHostEvent) return handler(event);
-      DuplexWsQueue.inHostEvent = true;
+      _duplex_wasm_host_event_begin();
       try {
         handler(event);
       } finally {
-        DuplexWsQueue.inHostEvent = false;
-        if (DuplexWsQueue.runWanted) {
-          DuplexWsQueue.runWanted = false;
-          _duplex_wasm_run_tasks();
-        }
+        _duplex_wasm_host_event_end();
       }
     },
     init: function() {
-      var run = function() {
-        DuplexWsQueue.scheduled = false;
-        _duplex_wasm_run_tasks();
-      };
+      var run = function() { _duplex_wasm_run_tasks(); };
       if (typeof setImmediate === 'function') {
         DuplexWsQueue.schedule = function() { setImmediate(run); };
       } else if (typeof MessageChannel === 'function') {
@@ -206,13 +261,7 @@ var LibraryDuplexWebSocket = {
 
   duplex_ws_schedule_tasks__deps: ['$DuplexWsQueue'],
   duplex_ws_schedule_tasks: function() {
-    if (DuplexWsQueue.scheduled) return;
-    if (DuplexWsQueue.inHostEvent) {
-      DuplexWsQueue.runWanted = true;
-      return;
-    }
     if (!DuplexWsQueue.schedule) DuplexWsQueue.init();
-    DuplexWsQueue.scheduled = true;
     DuplexWsQueue.schedule();
   },
 
@@ -222,7 +271,7 @@ var LibraryDuplexWebSocket = {
   duplex_ws_create__deps: ['$DuplexWs'],
   duplex_ws_create: function(url, urlLength, protocols, protocolsLength, openTimeoutMs, maxMessage) {
     var id = DuplexWs.nextId++;
-    var entry = {ws: null, errored: false, pending: 0, maxMessage: maxMessage, timers: {}};
+    var entry = {ws: null, errored: false, pending: 0, since: 0, maxMessage: maxMessage, timers: {}};
     DuplexWs.sockets.set(id, entry);
     var list = protocolsLength ? DuplexWs.text(protocols, protocolsLength).split(',') : [];
     try {
@@ -253,8 +302,7 @@ var LibraryDuplexWebSocket = {
       setTimeout(function() { DuplexWs.failed(id, 'send failed: ' + e); }, 0);
       return;
     }
-    entry.pending += length;
-    DuplexWs.pollBuffered(id);
+    DuplexWs.sent(id, entry, length);
   },
 
   // code < 0: no status code. Core has validated code and reason already.
