@@ -7,15 +7,23 @@
 
 namespace duplex::detail {
 
-ListenerId EventTarget::add(std::string_view type, Listener listener, bool once) {
-  if (!listener) return 0;
+// A socket has a listener or two per type: room for its four handlers at once.
+constexpr std::size_t usual_listeners = 4;
+
+std::shared_ptr<EventTarget::Entry> EventTarget::append(std::string_view type, Listener listener, bool once) {
   auto entry = std::make_shared<Entry>();
   entry->type = std::string(type);
   entry->id = next_id_++;
-  entry->callback = std::make_shared<const Listener>(std::move(listener));
+  entry->callback = std::move(listener);
   entry->once = once;
+  if (entries_.empty()) entries_.reserve(usual_listeners);
   entries_.push_back(entry);
-  return entry->id;
+  return entry;
+}
+
+ListenerId EventTarget::add(std::string_view type, Listener listener, bool once) {
+  if (!listener) return 0;
+  return append(type, std::move(listener), once)->id;
 }
 
 void EventTarget::erase(const std::shared_ptr<Entry>& entry) {
@@ -45,14 +53,21 @@ void EventTarget::set_handler(std::string_view type, Listener handler) {
   if (it != handlers_.end()) {
     // HTML § event handler IDL attributes: setting a non-null value when the
     // handler's listener already exists only changes the callback, so the
-    // handler keeps its place in the list.
-    (*it)->callback = std::make_shared<const Listener>(std::move(handler));
+    // handler keeps its place in the list. A new entry takes the old one's
+    // place: the old callback may be running (and be the one setting this).
+    auto replacement = std::make_shared<Entry>();
+    replacement->type = (*it)->type;
+    replacement->id = (*it)->id;
+    replacement->callback = std::move(handler);
+    std::replace(entries_.begin(), entries_.end(), *it, replacement);
+    (*it)->replaced_by = replacement;
+    *it = std::move(replacement);
     return;
   }
   // HTML § activate an event handler: "Add an event listener with the
   // EventTarget element and listener" — appended, like addEventListener.
-  const ListenerId id = add(type, std::move(handler), false);
-  handlers_.push_back(*std::find_if(entries_.begin(), entries_.end(), [&](const auto& e) { return e->id == id; }));
+  if (handlers_.empty()) handlers_.reserve(usual_listeners);
+  handlers_.push_back(append(type, std::move(handler), false));
 }
 
 void EventTarget::clear() {
@@ -68,9 +83,9 @@ bool EventTarget::has_listener(std::string_view type) const noexcept {
 void EventTarget::dispatch(const Event& event) {
   // DOM § inner invoke: "Let listeners be a clone of event's currentTarget's
   // event listener list" (so listeners added now do not run for this event),
-  // and for each one "If listener's removed is true, then continue." A socket
-  // has a handler or two per type: the clone lives on the stack up to four.
-  constexpr std::size_t on_stack = 4;
+  // and for each one "If listener's removed is true, then continue." The
+  // clone lives on the stack up to four listeners.
+  constexpr std::size_t on_stack = usual_listeners;
   std::array<std::shared_ptr<Entry>, on_stack> few;
   std::vector<std::shared_ptr<Entry>> many;
   std::size_t count = 0;
@@ -86,13 +101,14 @@ void EventTarget::dispatch(const Event& event) {
   }
   const std::span<const std::shared_ptr<Entry>> listeners =
       many.empty() ? std::span<const std::shared_ptr<Entry>>(few.data(), count) : std::span(many);
-  for (const auto& entry : listeners) {
+  for (std::shared_ptr<Entry> entry : listeners) {
+    // A handler set again since the clone runs its new callback, in place.
+    while (entry->replaced_by) entry = entry->replaced_by;
     if (entry->removed) continue;
     // "If listener's once is true, then remove an event listener."
     if (entry->once) erase(entry);
-    // Hold the callback: the listener may replace or remove itself while running.
-    const std::shared_ptr<const Listener> callback = entry->callback;
-    (*callback)(event);
+    // `entry` holds the callback: the listener may replace or remove itself while running.
+    entry->callback(event);
   }
 }
 

@@ -41,10 +41,14 @@ class EventTarget {
   struct Entry {
     std::string type;
     ListenerId id = 0;
-    std::shared_ptr<const Listener> callback;  // replaced in place for handlers
+    Listener callback;
     bool once = false;
     bool removed = false;
+    // A handler whose callback was set again: the entry that took its place.
+    // A dispatch under way may hold this one (and be running its callback).
+    std::shared_ptr<Entry> replaced_by;
   };
+  std::shared_ptr<Entry> append(std::string_view type, Listener listener, bool once);
   void erase(const std::shared_ptr<Entry>& entry);
 
   std::vector<std::shared_ptr<Entry>> entries_;

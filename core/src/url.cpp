@@ -23,7 +23,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
+#include <charconv>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -126,10 +126,17 @@ std::string parse_ipv4(std::string_view host) {
   if (numbers[count - 1] >= limit) syntax_error("IPv4 address out of range");
   std::uint64_t address = numbers[count - 1];
   for (std::size_t i = 0; i + 1 < count; ++i) address += numbers[i] << (8 * (3 - i));
+  // Dotted decimal by hand: snprintf costs more than the whole URL parse.
   char text[16];  // "255.255.255.255"
-  const int length = std::snprintf(text, sizeof text, "%u.%u.%u.%u", unsigned(address >> 24 & 0xFF),
-                                   unsigned(address >> 16 & 0xFF), unsigned(address >> 8 & 0xFF), unsigned(address & 0xFF));
-  return std::string(text, static_cast<std::size_t>(length));
+  char* out = text;
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    const auto part = static_cast<unsigned>(address >> shift & 0xFF);
+    if (part >= 100) *out++ = static_cast<char>('0' + part / 100);
+    if (part >= 10) *out++ = static_cast<char>('0' + part / 10 % 10);
+    *out++ = static_cast<char>('0' + part % 10);
+    if (shift != 0) *out++ = '.';
+  }
+  return std::string(text, out);
 }
 
 // ---------------------------------------------------------------- IPv6 ----
@@ -373,7 +380,12 @@ void parse_authority(std::string_view authority, WebSocketUrl& url) {
 
 std::string WebSocketUrl::host_header() const {
   if (port == default_port(secure)) return host;
-  return host + ":" + std::to_string(port);
+  char digits[6];
+  const char* end = std::to_chars(digits, digits + sizeof digits, port).ptr;
+  std::string header;
+  header.reserve(host.size() + 1 + static_cast<std::size_t>(end - digits));
+  header.append(host).append(1, ':').append(digits, static_cast<std::size_t>(end - digits));
+  return header;
 }
 
 std::string WebSocketUrl::host_name() const {

@@ -71,7 +71,7 @@ HttpConnectResponse::Status HttpConnectResponse::finish_head(std::size_t head_en
   }
   if (head.status < 200 || head.status > 299) {
     std::string text = "proxy " + proxy_ + " refused CONNECT: " + std::to_string(head.status);
-    if (!head.reason.empty()) text += " " + head.reason;
+    if (!head.reason.empty()) text.append(" ").append(head.reason);
     return failed(std::move(text));
   }
   leftover_at_ = head_end + 4;

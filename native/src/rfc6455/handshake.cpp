@@ -36,6 +36,26 @@ std::string base64(const unsigned char* data, std::size_t size) {
   return out;
 }
 
+// The Sec-WebSocket-Accept value for `key` (§4.2.2 item 5.4), without a heap
+// allocation: the digest context is kept per thread, since creating one costs
+// more than hashing the 60 bytes.
+std::array<char, 28> accept_for(std::string_view key) {
+  thread_local const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(),
+                                                                                     EVP_MD_CTX_free);
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int size = 0;
+  const bool ok = context && sha1() && EVP_DigestInit_ex2(context.get(), sha1(), nullptr) == 1 &&
+                  EVP_DigestUpdate(context.get(), key.data(), key.size()) == 1 &&
+                  EVP_DigestUpdate(context.get(), accept_guid.data(), accept_guid.size()) == 1 &&
+                  EVP_DigestFinal_ex(context.get(), digest.data(), &size) == 1 && size == 20;
+  if (!ok) throw std::runtime_error("SHA-1 unavailable");
+  std::array<unsigned char, 29> text{};  // 28 characters and EVP_EncodeBlock's NUL
+  EVP_EncodeBlock(text.data(), digest.data(), 20);
+  std::array<char, 28> accept{};
+  std::copy_n(text.begin(), accept.size(), accept.begin());
+  return accept;
+}
+
 std::string fresh_key(const RandomSource& random) {
   // §4.1 item 7: "a randomly selected 16-byte value that has been base64-encoded".
   std::array<std::byte, 16> nonce{};
@@ -130,15 +150,8 @@ DeflateOffer ClientHandshake::offered_deflate() const {
 }
 
 std::string compute_accept(std::string_view key) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int size = 0;
-  const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  const bool ok = context && sha1() && EVP_DigestInit_ex2(context.get(), sha1(), nullptr) == 1 &&
-                  EVP_DigestUpdate(context.get(), key.data(), key.size()) == 1 &&
-                  EVP_DigestUpdate(context.get(), accept_guid.data(), accept_guid.size()) == 1 &&
-                  EVP_DigestFinal_ex(context.get(), digest.data(), &size) == 1;
-  if (!ok) throw std::runtime_error("SHA-1 unavailable");
-  return base64(digest.data(), size);
+  const auto accept = accept_for(key);
+  return std::string(accept.data(), accept.size());
 }
 
 ClientHandshake::ClientHandshake(HandshakeRequest request, const RandomSource& random)
@@ -182,11 +195,11 @@ ClientHandshake::Status ClientHandshake::validate() {
   // §4.1 (1): "If the status code received from the server is not 101, the client handles the response per HTTP".
   if (head.status != 101) {
     std::string detail = "server answered " + std::to_string(head.status);
-    if (!head.reason.empty()) detail += " " + head.reason;
+    if (!head.reason.empty()) detail.append(" ").append(head.reason);
     // WHATWG WebSockets: the handshake's fetch uses redirect mode "error", so a
     // 3xx is not followed; say where it pointed.
     if (head.status >= 300 && head.status < 400) {
-      if (auto location = head.field("location")) detail += " (redirect to " + *location + ", not followed)";
+      if (auto location = head.field("location")) detail.append(" (redirect to ").append(*location).append(", not followed)");
     }
     return fail(error::handshake_bad_status, std::move(detail));
   }
@@ -207,7 +220,7 @@ ClientHandshake::Status ClientHandshake::validate() {
   // string, not base64-decoded) with the string "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
   // ... the client MUST _Fail the WebSocket Connection_."
   const auto accept = head.field("sec-websocket-accept");
-  if (!accept || *accept != compute_accept(key_))
+  if (!accept || *accept != std::string_view(accept_for(key_).data(), 28))
     return fail(error::handshake_bad_accept, "Sec-WebSocket-Accept does not match the key");
   // §4.1 (5): "If the response includes a |Sec-WebSocket-Extensions| header
   // field and this header field indicates the use of an extension that was not
@@ -220,14 +233,14 @@ ClientHandshake::Status ClientHandshake::validate() {
   const auto protocol = head.field("sec-websocket-protocol");
   if (protocol && !protocol->empty()) {
     if (std::find(request_.protocols.begin(), request_.protocols.end(), *protocol) == request_.protocols.end())
-      return fail(error::handshake_unrequested_protocol, "server selected subprotocol " + *protocol);
+      return fail(error::handshake_unrequested_protocol, "server selected subprotocol " + std::string(*protocol));
     protocol_ = *protocol;
   }
   status_ = Status::done;
   return status_;
 }
 
-ClientHandshake::Status ClientHandshake::validate_extensions(const std::string& header) {
+ClientHandshake::Status ClientHandshake::validate_extensions(std::string_view header) {
   for (std::string_view item : split_list(header)) {
     const auto name = extension_name(item);
     if (!was_offered(request_.extensions, name))

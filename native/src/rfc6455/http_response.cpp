@@ -40,7 +40,7 @@ bool parse_status_line(std::string_view line, HttpResponseHead& out) {
   if (!is_digit(line[9]) || !is_digit(line[10]) || !is_digit(line[11])) return false;
   if (line.size() > 12 && line[12] != ' ') return false;
   out.status = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
-  out.reason = std::string(line.size() > 13 ? trim(line.substr(13)) : std::string_view{});
+  out.reason = line.size() > 13 ? trim(line.substr(13)) : std::string_view{};
   return true;
 }
 
@@ -85,16 +85,18 @@ bool has_cr_lf_or_nul(std::string_view text) noexcept {
   return std::any_of(text.begin(), text.end(), [](char c) { return c == '\r' || c == '\n' || c == '\0'; });
 }
 
-std::optional<std::string> HttpResponseHead::field(std::string_view name) const {
-  std::optional<std::string> value;
+std::optional<std::string_view> HttpResponseHead::field(std::string_view name) const {
+  std::optional<std::string_view> value;
+  std::string* combined = nullptr;
   for (const auto& [field_name, v] : fields) {
     if (!iequals(field_name, name)) continue;
     if (!value) {
       value = v;
-    } else {
-      *value += ", ";
-      *value += v;
+      continue;
     }
+    if (combined == nullptr) combined = &combined_.emplace_front(*value);
+    combined->append(", ").append(v);
+    value = *combined;
   }
   return value;
 }

@@ -2,6 +2,7 @@
 // The HTTP/1.1 syntax the opening handshake needs (RFC 9112 §4, §5; RFC 9110
 // §5.6.1 lists): a response status line and header fields, and comma lists.
 
+#include <forward_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,18 +12,21 @@
 
 namespace duplex::rfc6455 {
 
-/// A parsed response head.
+/// A parsed response head: views into the text given to parse_response_head,
+/// valid while that text is (parsing allocates nothing for a usual head).
 struct HttpResponseHead {
   int status = 0;
-  std::string reason;
-  /// Fields in order: names as received, values without surrounding
-  /// whitespace. Views into the text given to parse_response_head: valid
-  /// while that text is.
+  std::string_view reason;
+  /// Fields in order: names as received, values without surrounding whitespace.
   std::vector<std::pair<std::string_view, std::string_view>> fields;
 
   /// The value of field `name` (field names are case-insensitive, RFC 9110
-  /// §5.1), several lines combined with ", " (RFC 9110 §5.3); nullopt if absent.
-  std::optional<std::string> field(std::string_view name) const;
+  /// §5.1), several lines combined with ", " (RFC 9110 §5.3); nullopt if
+  /// absent. A combined value is kept in the head, so the view lives as long.
+  std::optional<std::string_view> field(std::string_view name) const;
+
+ private:
+  mutable std::forward_list<std::string> combined_;
 };
 
 /// Parses `head`: the status line and header lines, each ending in CRLF,

@@ -65,7 +65,7 @@ class ClientHandshake {
  private:
   Status fail(std::error_code ec, std::string detail);
   Status validate();
-  Status validate_extensions(const std::string& header);
+  Status validate_extensions(std::string_view header);
   DeflateOffer offered_deflate() const;
 
   HandshakeRequest request_;
