@@ -230,9 +230,8 @@ void AsioSession::on_written(const error_code& ec) {
 void AsioSession::start_close_timer() {
   if (close_timer_running_) return;
   close_timer_running_ = true;
-  close_timer_.expires_after(request_.options.close_timeout);
-  close_timer_.async_wait([self = shared_from_this()](const error_code& ec) {
-    if (ec || self->phase_ == Phase::ended) return;
+  close_timer_.start(request_.options.close_timeout, [self = shared_from_this()] {
+    if (self->phase_ == Phase::ended) return;
     // Closing the socket completes the pending read with an error; the engine
     // then reports the close as clean only if both Close frames were exchanged.
     error_code ignored;

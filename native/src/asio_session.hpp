@@ -14,6 +14,7 @@
 #include <variant>
 #include <vector>
 
+#include "deadline_timer.hpp"
 #include "duplex/rfc6455/connection.hpp"
 #include "duplex/rfc6455/handshake.hpp"
 #include "duplex/transport.hpp"
@@ -115,8 +116,8 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   // wss:// puts the TLS stream (~440 bytes, with the socket inside) on the heap,
   // so a ws:// connection does not carry its size.
   std::variant<tcp::socket, std::unique_ptr<tls_stream>> stream_;
-  boost::asio::steady_timer open_timer_;
-  boost::asio::steady_timer close_timer_;
+  DeadlineTimer open_timer_;
+  DeadlineTimer close_timer_;
   bool close_timer_running_ = false;
   Phase phase_ = Phase::connecting;
 

@@ -37,9 +37,8 @@ void HappyEyeballs::start_next() {
   auto& attempt = *attempts_.emplace_back(std::make_unique<Attempt>(io_));
   attempt.socket.async_connect(
       addresses_[index], [self = shared_from_this(), index](const error_code& ec) { self->on_attempt(index, ec); });
-  attempt.timer.expires_after(attempt_timeout_);
-  attempt.timer.async_wait([self = shared_from_this(), index](const error_code& ec) {
-    if (ec || self->finished_) return;
+  attempt.timer.start(attempt_timeout_, [self = shared_from_this(), index] {
+    if (self->finished_) return;
     auto& a = *self->attempts_[index];
     if (a.done) return;
     a.timed_out = true;

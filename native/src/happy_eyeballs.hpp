@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "deadline_timer.hpp"
+
 namespace duplex::native {
 
 /// RFC 8305 §5: "Connection Attempt Delay ... A recommended value for a
@@ -48,7 +50,7 @@ class HappyEyeballs : public std::enable_shared_from_this<HappyEyeballs> {
   struct Attempt {
     Attempt(boost::asio::io_context& io) : socket(io), timer(io) {}
     tcp::socket socket;
-    boost::asio::steady_timer timer;
+    DeadlineTimer timer;
     bool timed_out = false;
     bool done = false;
   };
