@@ -141,24 +141,31 @@ const median = (xs) => {
 };
 const fmt = (x) => Math.round(x).toLocaleString('en-US').replace(/,/g, ' ');
 
-/// The CPU profile of one run, summarized: the functions with the most self time.
+/// The CPU profile of one run, summarized: the functions with the most self
+/// time (sample time deltas summed, µs per echo; idle left out), and totals
+/// for wasm code, the emscripten JS glue, other JS and the host's own work.
 async function profileRun(page, cdp, client, port, params, file) {
   await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
+  await cdp.send('Profiler.setSamplingInterval', { interval: 20 });
   await cdp.send('Profiler.start');
   await runOnce(page, cdp, client, port, params);
   const { profile } = await cdp.send('Profiler.stop');
   fs.writeFileSync(file, JSON.stringify(profile));
-  const self = new Map();
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  for (const id of profile.samples) {
-    const f = byId.get(id).callFrame;
-    const key = `${f.functionName || '(anonymous)'} ${path.basename(f.url || '')}${f.url ? `:${f.lineNumber + 1}` : ''}`;
-    self.set(key, (self.get(key) || 0) + 1);
-  }
-  const total = profile.samples.length;
-  return [...self].sort((a, b) => b[1] - a[1]).slice(0, 12)
-    .map(([k, v]) => `    ${(100 * v / total).toFixed(1).padStart(5)}%  ${k}`).join('\n');
+  const self = new Map(), groups = new Map();
+  const add = (m, k, us) => m.set(k, (m.get(k) || 0) + us);
+  profile.samples.forEach((id, i) => {
+    const f = byId.get(id).callFrame, us = profile.timeDeltas[i + 1] || 0;
+    if (f.functionName === '(idle)') return;
+    const file = path.basename(f.url || '');
+    add(self, `${f.functionName || '(anonymous)'} ${file}${f.url ? `:${f.lineNumber + 1}` : ''}`, us);
+    add(groups, file.endsWith('.wasm') ? 'wasm code' : file.startsWith('wasm_bench_client') ? 'emscripten JS glue'
+      : file ? 'page JS' : f.functionName.startsWith('(') ? f.functionName : 'host builtins (send, encodeInto, ...)', us);
+  });
+  const echoes = params.warmup + params.msgs;
+  const line = ([k, us]) => `    ${(us / echoes).toFixed(2).padStart(6)} µs/echo  ${k}`;
+  return [...[...self].sort((a, b) => b[1] - a[1]).slice(0, 15).map(line), '    -- totals:',
+    ...[...groups].sort((a, b) => b[1] - a[1]).map(line)].join('\n');
 }
 
 async function main() {
