@@ -47,6 +47,32 @@ TEST_CASE("text with U+0000 crosses the host both ways intact", "[wasm][copy]") 
   CHECK(std::get<std::string>(recorder.messages[0]) == text);
 }
 
+TEST_CASE("text crosses the host both ways intact at every size the library treats apart", "[wasm][copy]") {
+  // Short ASCII goes through JavaScript loops, longer text through
+  // TextDecoder / encodeInto; non-ASCII at the end falls back after a partial write.
+  auto peer = start_ws_peer();
+  WebSocket ws(peer.url("/"));
+  Recorder recorder(ws);
+  std::vector<std::string> texts;
+  for (std::size_t size : {1, 16, 31, 32, 33, 255, 256, 257, 1000}) {
+    texts.push_back(std::string(size, 'x'));
+    texts.push_back(std::string(size, 'y') + "\u00e9");
+    texts.push_back(std::string(size, 'z') + "\u20ac\U0001F600");
+  }
+  ws.onopen([&](const Event&) {
+    for (const auto& t : texts) ws.send(t);
+  });
+  ws.onmessage([&](const MessageEvent&) {
+    if (recorder.messages.size() == texts.size()) ws.close();
+  });
+  run();
+  REQUIRE(recorder.messages.size() == texts.size());
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    INFO("message " << i);
+    CHECK(std::get<std::string>(recorder.messages[i]) == texts[i]);
+  }
+}
+
 TEST_CASE("send copies: overwriting the source at once does not change what is sent", "[wasm][copy]") {
   auto peer = start_ws_peer();
   WebSocket ws(peer.url("/"));

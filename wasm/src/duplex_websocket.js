@@ -43,13 +43,41 @@ var LibraryDuplexWebSocket = {
       return DuplexWs.newString(DuplexWs.encoder.encode(String(text || '')));
     },
     // UTF-8 from the heap with an explicit length, so U+0000 survives
-    // (UTF8ToString would stop there). TextDecoder reads a view of the heap
-    // (the string it returns is a copy); a shared heap needs a copy first.
+    // (UTF8ToString would stop there). Short ASCII is built by a loop: a
+    // TextDecoder call costs more than that (as in UTF8ToString, which uses
+    // it only above 16 bytes). TextDecoder reads a view of the heap (the
+    // string it returns is a copy); a shared heap needs a copy first.
     text: function(ptr, length) {
+      if (length <= 32) {
+        var s = '', end = ptr + length;
+        for (var i = ptr; i < end; ++i) {
+          var c = HEAPU8[i];
+          if (c > 0x7F) break;
+          s += String.fromCharCode(c);
+        }
+        if (i === end) return s;
+      }
       if (!DuplexWs.decoder) DuplexWs.decoder = new TextDecoder('utf-8');
       var bytes = HEAPU8.subarray(ptr, ptr + length);
       if (typeof SharedArrayBuffer !== 'undefined' && HEAPU8.buffer instanceof SharedArrayBuffer) bytes = bytes.slice();
       return DuplexWs.decoder.decode(bytes);
+    },
+
+    // Writes `text` to the heap at `ptr` if it is ASCII (one byte a unit);
+    // false if not (some of it may have been written).
+    asciiInto: function(text, ptr) {
+      for (var i = 0, n = text.length; i < n; ++i) {
+        var c = text.charCodeAt(i);
+        if (c > 0x7F) return false;
+        HEAPU8[ptr + i] = c;
+      }
+      return true;
+    },
+    // The same by encodeInto: true if all of it fit in text.length bytes.
+    textInto: function(text, ptr) {
+      if (!DuplexWs.encoder) DuplexWs.encoder = new TextEncoder();
+      if (!DuplexWs.encoder.encodeInto) return false;
+      return DuplexWs.encoder.encodeInto(text, HEAPU8.subarray(ptr, ptr + text.length)).read === text.length;
     },
 
     // Removes every trace of socket `id`: handlers (replaced by a no-op, since
@@ -173,18 +201,20 @@ var LibraryDuplexWebSocket = {
         var flushed = DuplexWs.fallen(entry);  // a flush the echo proves happened is reported first
         var data = event.data;
         if (typeof data === 'string') {
-          if (!DuplexWs.encoder) DuplexWs.encoder = new TextEncoder();
           // Text is mostly ASCII, whose UTF-8 has one byte per UTF-16 unit:
-          // encode straight into a heap buffer that size. Other text does not
-          // fit (not all of it is read) and is encoded first, then copied.
+          // written straight into a heap buffer that size, by a loop up to
+          // 256 units (a call of encodeInto costs more), else by encodeInto.
+          // Other text does not fit (not all of it is written) and is
+          // encoded first, then copied.
           var n = data.length;
-          if (n > 0 && n <= entry.maxMessage && DuplexWs.encoder.encodeInto) {
+          if (n > 0 && n <= entry.maxMessage) {
             var ptr = _duplex_wasm_message_buffer(n);  // HEAPU8 read after it, as in deliver
-            if (DuplexWs.encoder.encodeInto(data, HEAPU8.subarray(ptr, ptr + n)).read === n) {
+            if (n <= 256 ? DuplexWs.asciiInto(data, ptr) : DuplexWs.textInto(data, ptr)) {
               _duplex_wasm_on_message(id, 0, n, flushed);
               return;
             }
           }
+          if (!DuplexWs.encoder) DuplexWs.encoder = new TextEncoder();
           DuplexWs.deliver(id, entry, 0, DuplexWs.encoder.encode(data), flushed);
         } else if (data instanceof ArrayBuffer) {
           DuplexWs.deliver(id, entry, 1, new Uint8Array(data), flushed);
