@@ -17,6 +17,13 @@ std::string serialized_origin(const WebSocketUrl& url) {
 
 }  // namespace
 
+WebSocket::State::Fact WebSocket::State::failed_fact(std::string reason) {
+  Fact fact;
+  fact.kind = Fact::Kind::failed;
+  fact.text = std::move(reason);
+  return fact;
+}
+
 WebSocket::State::State(Backend& backend, WebSocketUrl url)
     : backend_(backend), url_(std::move(url)), origin_(std::make_shared<const std::string>(serialized_origin(url_))) {}
 
@@ -81,7 +88,7 @@ void WebSocket::State::close(std::optional<std::uint16_t> code, std::string reas
     ready_state_ = ReadyState::CLOSING;
     facts_ignored_ = true;
     if (transport_) transport_->abort();
-    queue(Failed{"closed before the connection was established"});
+    queue(failed_fact("closed before the connection was established"));
     return;
   }
   // "Otherwise, if the WebSocket closing handshake has not yet been started:
@@ -95,15 +102,13 @@ void WebSocket::State::close(std::optional<std::uint16_t> code, std::string reas
 
 // ------------------------------------------------------------- facts ----
 
-void WebSocket::State::queue(Fact fact) {
+void WebSocket::State::queue(Fact&& fact) {
   // Architecture rule: events are never delivered inside a call the
   // application made; like the browser, they are queued to the event loop.
   // Bytes flushed back to back are one fact: bufferedAmount falls once.
-  if (const auto* more = std::get_if<Flushed>(&fact); more != nullptr && !facts_.empty()) {
-    if (auto* last = std::get_if<Flushed>(&facts_.back())) {
-      last->bytes += more->bytes;
-      return;
-    }
+  if (fact.kind == Fact::Kind::flushed && !facts_.empty() && facts_.back().kind == Fact::Kind::flushed) {
+    facts_.back().bytes += fact.bytes;
+    return;
   }
   facts_.push_back(std::move(fact));
   if (delivery_posted_) return;
@@ -128,63 +133,83 @@ void WebSocket::State::run() {
       state.backend_.post_task(state.weak_from_this());
     }
   } repost_rest{*this};
-  for (std::size_t n = facts_.size(); n > 0 && !detached_ && !facts_.empty(); --n) deliver(facts_.take_front());
+  for (std::size_t n = facts_.size(); n > 0 && !detached_ && !facts_.empty(); --n) {
+    Fact fact = facts_.take_front();
+    deliver(fact);
+  }
 }
 
-void WebSocket::State::deliver(Fact fact) {
-  std::visit(
-      [this](auto& f) {
-        using T = std::decay_t<decltype(f)>;
-        if constexpr (std::is_same_v<T, Opened>) {
-          opened(std::move(f.protocol), std::move(f.extensions));
-        } else if constexpr (std::is_same_v<T, Message>) {
-          received(std::move(f));
-        } else if constexpr (std::is_same_v<T, Flushed>) {
-          flushed(f.bytes);
-        } else if constexpr (std::is_same_v<T, Closing>) {
-          // WHATWG § feedback from the protocol: "When the WebSocket closing
-          // handshake is started, the user agent must queue a task to change the
-          // readyState attribute's value to CLOSING (2)."
-          if (ready_state_ == ReadyState::OPEN) ready_state_ = ReadyState::CLOSING;
-        } else if constexpr (std::is_same_v<T, Closed>) {
-          closed(f.was_clean, f.code, std::move(f.reason));
-        } else {
-          failed(std::move(f.reason));
-        }
-      },
-      fact);
+void WebSocket::State::deliver(Fact& fact) {
+  switch (fact.kind) {
+    case Fact::Kind::opened:
+      opened(std::move(fact.text), std::move(fact.extensions));
+      break;
+    case Fact::Kind::message:
+      received(std::move(fact.message));
+      break;
+    case Fact::Kind::flushed:
+      flushed(fact.bytes);
+      break;
+    case Fact::Kind::closing:
+      // WHATWG § feedback from the protocol: "When the WebSocket closing
+      // handshake is started, the user agent must queue a task to change the
+      // readyState attribute's value to CLOSING (2)."
+      if (ready_state_ == ReadyState::OPEN) ready_state_ = ReadyState::CLOSING;
+      break;
+    case Fact::Kind::closed:
+      closed(fact.was_clean, fact.code, std::move(fact.text));
+      break;
+    case Fact::Kind::failed:
+      failed(std::move(fact.text));
+      break;
+  }
 }
 
 void WebSocket::State::on_transport_open(std::string protocol, std::string extensions) {
   if (facts_ignored_) return;
-  queue(Opened{std::move(protocol), std::move(extensions)});
+  Fact fact;
+  fact.kind = Fact::Kind::opened;
+  fact.text = std::move(protocol);
+  fact.extensions = std::move(extensions);
+  queue(std::move(fact));
 }
 
 void WebSocket::State::on_transport_message(Message message) {
   if (facts_ignored_) return;
-  queue(std::move(message));
+  Fact fact;
+  fact.kind = Fact::Kind::message;
+  fact.message = std::move(message);
+  queue(std::move(fact));
 }
 
 void WebSocket::State::on_transport_flushed(std::size_t bytes) {
   if (facts_ignored_) return;
-  queue(Flushed{bytes});
+  Fact fact;
+  fact.kind = Fact::Kind::flushed;
+  fact.bytes = bytes;
+  queue(std::move(fact));
 }
 
 void WebSocket::State::on_transport_closing() {
   if (facts_ignored_) return;
-  queue(Closing{});
+  queue(Fact());  // Kind::closing
 }
 
 void WebSocket::State::on_transport_closed(bool was_clean, std::uint16_t code, std::string reason) {
   if (facts_ignored_) return;
   facts_ignored_ = true;  // "After on_transport_closed ... nothing more is reported."
-  queue(Closed{was_clean, code, std::move(reason)});
+  Fact fact;
+  fact.kind = Fact::Kind::closed;
+  fact.text = std::move(reason);
+  fact.code = code;
+  fact.was_clean = was_clean;
+  queue(std::move(fact));
 }
 
 void WebSocket::State::on_transport_failed(std::string reason) {
   if (facts_ignored_) return;
   facts_ignored_ = true;
-  queue(Failed{std::move(reason)});
+  queue(failed_fact(std::move(reason)));
 }
 
 // ------------------------------------------------------------- steps ----
@@ -203,7 +228,7 @@ void WebSocket::State::opened(std::string protocol, std::string extensions) {
   fire(Event("open"));
 }
 
-void WebSocket::State::received(Message message) {
+void WebSocket::State::received(Message&& message) {
   // "When a WebSocket message has been received ...: If ready state is not
   // OPEN (1), then return."
   if (ready_state_ != ReadyState::OPEN) return;

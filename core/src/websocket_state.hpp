@@ -10,7 +10,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <variant>
 #include <vector>
 
 #include "duplex/backend.hpp"
@@ -68,29 +67,26 @@ class WebSocket::State final : public TransportEvents,
   void run() override;
 
  private:
-  // The facts a transport reports, queued until their task runs.
-  struct Opened {
-    std::string protocol;
-    std::string extensions;
+  // A fact a transport reports, queued until its task runs. A tagged struct,
+  // not a std::variant: moving or destroying a variant is an indirect call,
+  // and under em++'s JavaScript exceptions each one near a listener call
+  // went through a JavaScript invoke_ wrapper (about 15 per message).
+  struct Fact {
+    enum class Kind : std::uint8_t { opened, message, flushed, closing, closed, failed };
+    Kind kind = Kind::closing;
+    Message message;        // message
+    std::string text;       // opened: protocol; closed, failed: reason
+    std::string extensions; // opened
+    std::size_t bytes = 0;  // flushed
+    std::uint16_t code = 0; // closed
+    bool was_clean = false; // closed
   };
-  struct Flushed {
-    std::size_t bytes;
-  };
-  struct Closing {};
-  struct Closed {
-    bool was_clean;
-    std::uint16_t code;
-    std::string reason;
-  };
-  struct Failed {
-    std::string reason;
-  };
-  using Fact = std::variant<Opened, Message, Flushed, Closing, Closed, Failed>;
 
-  void queue(Fact fact);
-  void deliver(Fact fact);
+  static Fact failed_fact(std::string reason);
+  void queue(Fact&& fact);
+  void deliver(Fact& fact);
   void opened(std::string protocol, std::string extensions);
-  void received(Message message);
+  void received(Message&& message);
   void closed(bool was_clean, std::uint16_t code, std::string reason);
   void failed(std::string reason);
   void fire(const Event& event);

@@ -13,12 +13,12 @@ void BrowserBackend::post(std::function<void()> task) {
   // Architecture rule 4: events are queued to the event loop, never run inside
   // the caller; the host's loop runs them from a macrotask, like a browser's
   // "queue a task".
-  tasks_.push_back({std::move(task), {}});
+  tasks_.emplace_back(std::move(task));
   wake();
 }
 
 void BrowserBackend::post_task(std::weak_ptr<Task> task) {
-  tasks_.push_back({{}, std::move(task)});
+  tasks_.emplace_back(std::move(task));
   wake();
 }
 
@@ -65,7 +65,7 @@ void BrowserBackend::run_timer(int id) {
   timers_.erase(it);
   // Run as a posted task (after those already queued), so an exception takes
   // the same way out.
-  tasks_.push_back({std::move(task), {}});
+  tasks_.emplace_back(std::move(task));
   if (!in_tasks) run_tasks();
 }
 

@@ -81,6 +81,10 @@ class BrowserBackend final : public Backend {
   /// A queued task: a function from post() or a Task from post_task(), which
   /// core posts once per delivery of a socket's facts.
   struct Posted {
+    // Built in place (emplace_back): a temporary would make the push an
+    // invoke_ under em++'s JavaScript exceptions.
+    explicit Posted(std::function<void()>&& f) noexcept : function(std::move(f)) {}
+    explicit Posted(std::weak_ptr<Task>&& t) noexcept : task(std::move(t)) {}
     std::function<void()> function;
     std::weak_ptr<Task> task;
     void run() {
