@@ -74,12 +74,12 @@ class WebSocket::State final : public TransportEvents,
   struct Fact {
     enum class Kind : std::uint8_t { opened, message, flushed, closing, closed, failed };
     Kind kind = Kind::closing;
-    Message message;        // message
-    std::string text;       // opened: protocol; closed, failed: reason
-    std::string extensions; // opened
-    std::size_t bytes = 0;  // flushed
-    std::uint16_t code = 0; // closed
-    bool was_clean = false; // closed
+    Message message;         // message
+    std::string text;        // opened: protocol; closed, failed: reason
+    std::string extensions;  // opened
+    std::size_t bytes = 0;   // flushed
+    std::uint16_t code = 0;  // closed
+    bool was_clean = false;  // closed
   };
 
   static Fact failed_fact(std::string reason);
