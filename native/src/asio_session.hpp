@@ -69,7 +69,7 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   // tunnel, TLS, then the opening handshake.
   using Addresses = std::vector<tcp::endpoint>;
   void resolve(const std::string& host, std::uint16_t port, std::function<void(Addresses)> next);
-  void connect_to(Addresses addresses, std::string what);
+  void connect_to(Addresses addresses);
   void on_connected(std::optional<tcp::socket> socket, const std::string& error);
   void open_tunnel(const std::string& host);
   void start_tls();

@@ -56,9 +56,7 @@ void AsioSession::start() {
   proxy_ = std::move(choice.proxy);
   const std::string host = proxy_ ? proxy_->host : url.host_name();
   const std::uint16_t port = proxy_ ? proxy_->port : url.port;
-  resolve(host, port, [this, what = proxy_ ? "proxy " + proxy_->authority() : describe_endpoint()](Addresses a) {
-    connect_to(std::move(a), what);
-  });
+  resolve(host, port, [this](Addresses a) { connect_to(std::move(a)); });
 }
 
 std::string AsioSession::describe_endpoint() const { return describe(request_.url.host_name(), request_.url.port); }
@@ -93,12 +91,15 @@ void AsioSession::resolve(const std::string& host, std::uint16_t port, std::func
                           });
 }
 
-void AsioSession::connect_to(Addresses addresses, std::string what) {
+void AsioSession::connect_to(Addresses addresses) {
   connector_ = std::make_shared<HappyEyeballs>(
       io_, std::move(addresses), connection_attempt_delay, request_.options.connect_timeout,
-      [self = shared_from_this(), what](std::optional<tcp::socket> socket, const std::string& error) {
+      [self = shared_from_this()](std::optional<tcp::socket> socket, const std::string& error) {
         if (self->phase_ == Phase::ended) return;
-        if (!socket) return self->fail("cannot connect to " + what + ": " + error);
+        if (!socket) {
+          const std::string what = self->proxy_ ? "proxy " + self->proxy_->authority() : self->describe_endpoint();
+          return self->fail("cannot connect to " + what + ": " + error);
+        }
         self->on_connected(std::move(socket), {});
       });
   connector_->start();

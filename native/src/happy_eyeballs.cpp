@@ -4,7 +4,7 @@ namespace duplex::native {
 namespace asio = boost::asio;
 using boost::system::error_code;
 
-std::vector<asio::ip::tcp::endpoint> interleave_families(const std::vector<asio::ip::tcp::endpoint>& addresses) {
+std::vector<asio::ip::tcp::endpoint> interleave_families(std::vector<asio::ip::tcp::endpoint> addresses) {
   if (addresses.size() < 2) return addresses;
   const bool first_v6 = addresses.front().address().is_v6();
   std::vector<asio::ip::tcp::endpoint> preferred, other, out;
@@ -20,7 +20,7 @@ HappyEyeballs::HappyEyeballs(asio::io_context& io, std::vector<tcp::endpoint> ad
                              std::chrono::milliseconds delay, std::chrono::milliseconds attempt_timeout,
                              Handler handler)
     : io_(io),
-      addresses_(interleave_families(addresses)),
+      addresses_(interleave_families(std::move(addresses))),
       delay_(delay),
       attempt_timeout_(attempt_timeout),
       handler_(std::move(handler)),

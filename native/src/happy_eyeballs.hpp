@@ -27,8 +27,7 @@ inline constexpr std::chrono::milliseconds connection_attempt_delay{250};
 /// the family of the first address ("the first address ... should be of the
 /// preferred address family, ... the next address ... should be of the other
 /// address family"). Pure: no I/O.
-std::vector<boost::asio::ip::tcp::endpoint> interleave_families(
-    const std::vector<boost::asio::ip::tcp::endpoint>& addresses);
+std::vector<boost::asio::ip::tcp::endpoint> interleave_families(std::vector<boost::asio::ip::tcp::endpoint> addresses);
 
 /// Races TCP connections to a list of addresses. Create with make_shared, call
 /// start() once; the handler runs once, with the connected socket or with the
