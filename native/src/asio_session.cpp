@@ -18,6 +18,7 @@ namespace {
 
 constexpr std::size_t initial_tls_read_buffer = 8 * 1024;  // idle connections stay small
 constexpr std::size_t max_tls_read_buffer = 256 * 1024;    // bulk transfers read big chunks
+constexpr std::size_t handshake_read_buffer = 1024;         // a 101 response is a few hundred bytes
 // Reads per readiness notification before other sockets get their turn.
 constexpr int max_reads_per_wakeup = 16;
 constexpr std::size_t max_frames_per_write = 64;
@@ -65,16 +66,38 @@ void AsioSession::fail_later(std::string reason) {
 // reads through the stream, whose records need their own buffering anyway.
 void AsioSession::read() {
   if (tls_stream* tls_layer = tls()) {
-    if (tls_read_buffer_.empty()) tls_read_buffer_.resize(initial_tls_read_buffer);
-    tls_layer->async_read_some(asio::buffer(tls_read_buffer_), [self = shared_from_this()](const error_code& ec,
+    if (read_buffer_.empty()) read_buffer_.resize(initial_tls_read_buffer);
+    tls_layer->async_read_some(asio::buffer(read_buffer_), [self = shared_from_this()](const error_code& ec,
                                                                                      std::size_t n) {
       self->on_tls_read(ec, n);
     });
     return;
   }
   auto& socket = std::get<tcp::socket>(stream_);
+  if (phase_ == Phase::handshaking) {
+    // The response to the opening handshake goes to a small buffer of its
+    // own. async_read_some tries the recv at once and, finding nothing yet,
+    // waits without touching epoll's registration; async_wait re-arms it
+    // (EPOLL_CTL_MOD), which also re-reports the socket as writable: one
+    // more system call and one more event per connection opened.
+    if (read_buffer_.empty()) read_buffer_.resize(handshake_read_buffer);
+    socket.async_read_some(asio::buffer(read_buffer_), [self = shared_from_this()](const error_code& ec,
+                                                                                   std::size_t n) {
+      self->on_handshake_read(ec, n);
+    });
+    return;
+  }
+  if (!read_buffer_.empty()) std::vector<std::byte>().swap(read_buffer_);  // open: reads go to ReadScratch
   socket.async_wait(tcp::socket::wait_read,
                     [self = shared_from_this()](const error_code& ec) { self->on_readable(ec); });
+}
+
+void AsioSession::on_handshake_read(const error_code& ec, std::size_t size) {
+  if (phase_ == Phase::ended) return;
+  if (ec) return on_read_error(ec);
+  on_bytes(std::span<const std::byte>(read_buffer_.data(), size));  // the handshake copies what it keeps
+  if (phase_ == Phase::ended) return;
+  read();
 }
 
 void AsioSession::on_readable(const error_code& ec) {
@@ -104,11 +127,11 @@ void AsioSession::on_readable(const error_code& ec) {
 void AsioSession::on_tls_read(const error_code& ec, std::size_t size) {
   if (phase_ == Phase::ended) return;
   if (ec) return on_read_error(ec);
-  on_bytes(std::span<const std::byte>(tls_read_buffer_.data(), size));
+  on_bytes(std::span<const std::byte>(read_buffer_.data(), size));
   if (phase_ == Phase::ended) return;
   // A read that fills the buffer means data is streaming: read bigger chunks.
-  if (size == tls_read_buffer_.size() && tls_read_buffer_.size() < max_tls_read_buffer)
-    tls_read_buffer_.resize(tls_read_buffer_.size() * 2);
+  if (size == read_buffer_.size() && read_buffer_.size() < max_tls_read_buffer)
+    read_buffer_.resize(read_buffer_.size() * 2);
   read();
 }
 

@@ -89,6 +89,7 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   void read();
   void on_readable(const boost::system::error_code& ec);
   void on_tls_read(const boost::system::error_code& ec, std::size_t size);
+  void on_handshake_read(const boost::system::error_code& ec, std::size_t size);
   void on_bytes(std::span<const std::byte> bytes);
   void on_handshake_bytes(std::span<const std::byte> bytes);
   void on_read_error(const boost::system::error_code& ec);
@@ -124,7 +125,8 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   std::unique_ptr<rfc6455::ClientHandshake> handshake_;  // while handshaking; on the heap: 400+ bytes
   std::optional<rfc6455::Connection> connection_;
 
-  std::vector<std::byte> tls_read_buffer_;  // TLS only; plain TCP reads into ReadScratch
+  // TLS reads; plain TCP reads the handshake's response here, then into ReadScratch.
+  std::vector<std::byte> read_buffer_;
   bool writing_ = false;
   bool close_after_flush_ = false;
   std::vector<rfc6455::OutgoingFrame> in_flight_;
