@@ -18,7 +18,7 @@ namespace {
 
 constexpr std::size_t initial_tls_read_buffer = 8 * 1024;  // idle connections stay small
 constexpr std::size_t max_tls_read_buffer = 256 * 1024;    // bulk transfers read big chunks
-constexpr std::size_t handshake_read_buffer = 1024;         // a 101 response is a few hundred bytes
+constexpr std::size_t handshake_read_buffer = 512;          // a 101 response is a few hundred bytes
 // Reads per readiness notification before other sockets get their turn.
 constexpr int max_reads_per_wakeup = 16;
 constexpr std::size_t max_frames_per_write = 64;
