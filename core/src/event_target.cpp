@@ -31,7 +31,6 @@ void EventTarget::erase(const std::shared_ptr<Entry>& entry) {
   // listener from eventTarget's event listener list."
   entry->removed = true;
   std::erase(entries_, entry);
-  std::erase(handlers_, entry);
 }
 
 bool EventTarget::remove(std::string_view type, ListenerId id) {
@@ -43,14 +42,15 @@ bool EventTarget::remove(std::string_view type, ListenerId id) {
 }
 
 void EventTarget::set_handler(std::string_view type, Listener handler) {
-  auto it = std::find_if(handlers_.begin(), handlers_.end(), [&](const auto& e) { return e->type == type; });
+  auto it =
+      std::find_if(entries_.begin(), entries_.end(), [&](const auto& e) { return e->handler && e->type == type; });
   if (!handler) {
     // HTML § deactivate an event handler: the listener is removed; setting the
     // attribute again later appends a new one at the end.
-    if (it != handlers_.end()) erase(std::shared_ptr<Entry>(*it));
+    if (it != entries_.end()) erase(std::shared_ptr<Entry>(*it));
     return;
   }
-  if (it != handlers_.end()) {
+  if (it != entries_.end()) {
     // HTML § event handler IDL attributes: setting a non-null value when the
     // handler's listener already exists only changes the callback, so the
     // handler keeps its place in the list. A new entry takes the old one's
@@ -59,21 +59,19 @@ void EventTarget::set_handler(std::string_view type, Listener handler) {
     replacement->type = (*it)->type;
     replacement->id = (*it)->id;
     replacement->callback = std::move(handler);
-    std::replace(entries_.begin(), entries_.end(), *it, replacement);
+    replacement->handler = true;
     (*it)->replaced_by = replacement;
     *it = std::move(replacement);
     return;
   }
   // HTML § activate an event handler: "Add an event listener with the
   // EventTarget element and listener" — appended, like addEventListener.
-  if (handlers_.empty()) handlers_.reserve(usual_listeners);
-  handlers_.push_back(append(type, std::move(handler), false));
+  append(type, std::move(handler), false)->handler = true;
 }
 
 void EventTarget::clear() {
   for (auto& entry : entries_) entry->removed = true;
   entries_.clear();
-  handlers_.clear();
 }
 
 bool EventTarget::has_listener(std::string_view type) const noexcept {

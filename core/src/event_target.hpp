@@ -44,6 +44,7 @@ class EventTarget {
     Listener callback;
     bool once = false;
     bool removed = false;
+    bool handler = false;  // an event handler attribute's listener (onopen, ...)
     // A handler whose callback was set again: the entry that took its place.
     // A dispatch under way may hold this one (and be running its callback).
     std::shared_ptr<Entry> replaced_by;
@@ -51,8 +52,7 @@ class EventTarget {
   std::shared_ptr<Entry> append(std::string_view type, Listener listener, bool once);
   void erase(const std::shared_ptr<Entry>& entry);
 
-  std::vector<std::shared_ptr<Entry>> entries_;
-  std::vector<std::shared_ptr<Entry>> handlers_;  // at most one per type
+  std::vector<std::shared_ptr<Entry>> entries_;  // at most one handler per type
   ListenerId next_id_ = 1;
 };
 
