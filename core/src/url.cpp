@@ -21,9 +21,9 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
-#include <charconv>
 #include <optional>
 #include <string>
 #include <string_view>

@@ -18,7 +18,7 @@ namespace {
 
 constexpr std::size_t initial_tls_read_buffer = 8 * 1024;  // idle connections stay small
 constexpr std::size_t max_tls_read_buffer = 256 * 1024;    // bulk transfers read big chunks
-constexpr std::size_t handshake_read_buffer = 512;          // a 101 response is a few hundred bytes
+constexpr std::size_t handshake_read_buffer = 512;         // a 101 response is a few hundred bytes
 // Reads per readiness notification before other sockets get their turn.
 constexpr int max_reads_per_wakeup = 16;
 constexpr std::size_t max_frames_per_write = 64;
@@ -67,10 +67,9 @@ void AsioSession::fail_later(std::string reason) {
 void AsioSession::read() {
   if (tls_stream* tls_layer = tls()) {
     if (read_buffer_.empty()) read_buffer_.resize(initial_tls_read_buffer);
-    tls_layer->async_read_some(asio::buffer(read_buffer_), [self = shared_from_this()](const error_code& ec,
-                                                                                     std::size_t n) {
-      self->on_tls_read(ec, n);
-    });
+    tls_layer->async_read_some(
+        asio::buffer(read_buffer_),
+        [self = shared_from_this()](const error_code& ec, std::size_t n) { self->on_tls_read(ec, n); });
     return;
   }
   auto& socket = std::get<tcp::socket>(stream_);
@@ -81,10 +80,9 @@ void AsioSession::read() {
     // (EPOLL_CTL_MOD), which also re-reports the socket as writable: one
     // more system call and one more event per connection opened.
     if (read_buffer_.empty()) read_buffer_.resize(handshake_read_buffer);
-    socket.async_read_some(asio::buffer(read_buffer_), [self = shared_from_this()](const error_code& ec,
-                                                                                   std::size_t n) {
-      self->on_handshake_read(ec, n);
-    });
+    socket.async_read_some(
+        asio::buffer(read_buffer_),
+        [self = shared_from_this()](const error_code& ec, std::size_t n) { self->on_handshake_read(ec, n); });
     return;
   }
   if (!read_buffer_.empty()) std::vector<std::byte>().swap(read_buffer_);  // open: reads go to ReadScratch
@@ -211,8 +209,7 @@ void AsioSession::flush() {
   // The engine frames one fragment's worth at a time; asking it again once
   // its output is taken frames the next.
   std::size_t batch_bytes = 0;
-  for (auto* frames = &output; !frames->empty() && batch_bytes < max_bytes_per_write;
-       frames = &connection_->output()) {
+  for (auto* frames = &output; !frames->empty() && batch_bytes < max_bytes_per_write; frames = &connection_->output()) {
     while (!frames->empty() && in_flight_.size() < max_frames_per_write) {
       batch_bytes += frames->front().header_size + frames->front().payload_bytes().size();
       in_flight_.push_back(std::move(frames->front()));

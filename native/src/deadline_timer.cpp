@@ -45,8 +45,8 @@ void DeadlineQueue::remove(DeadlineTimer& timer) noexcept {
 void DeadlineQueue::release_when_idle() noexcept {
   // An armed Asio timer is outstanding work: io_context::run() would not
   // return before it fired. It is let go once the queue has stayed empty for
-  // a turn of the loop, so that a connection opened from the callback that
-  // the last one's fact ran (one after another) finds it still armed.
+  // a turn of the loop, so that the next connection, opened from the callback
+  // that the last one's open event runs, finds it still armed.
   if (armed_for_ == clock::time_point::max() || release_posted_) return;
   try {
     boost::asio::post(io_, [this] {
@@ -72,11 +72,12 @@ void DeadlineQueue::release() noexcept {
 
 void DeadlineQueue::arm_for_earliest() {
   if (deadlines_.empty() || deadlines_.begin()->first >= armed_for_) return;
-  armed_for_ = deadlines_.begin()->first;
-  timer_.expires_at(armed_for_);  // cancels a wait for a later deadline
+  const auto when = deadlines_.begin()->first;
+  timer_.expires_at(when);  // cancels a wait for a later deadline
   timer_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) expire();
   });
+  armed_for_ = when;
 }
 
 void DeadlineQueue::expire() {

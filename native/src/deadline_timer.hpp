@@ -16,7 +16,7 @@ class DeadlineQueue;
 /// A one-shot timer for a timeout. An Asio timer that becomes its
 /// io_context's earliest re-arms the kernel's timer (timerfd_settime, about
 /// 0.5 µs), and the opening and connect timeouts of each new connection did
-/// so twice: as much CPU as a tenth of a loopback handshake. The deadlines of
+/// so twice: 2-3 % of the CPU of a loopback handshake. The deadlines of
 /// an io_context share one Asio timer instead, armed at the earliest and left
 /// armed when that one is cancelled (it then wakes once for nothing and arms
 /// itself for the next), so starting and cancelling cost no system call. The

@@ -40,8 +40,7 @@ std::string base64(const unsigned char* data, std::size_t size) {
 // allocation: the digest context is kept per thread, since creating one costs
 // more than hashing the 60 bytes.
 std::array<char, 28> accept_for(std::string_view key) {
-  thread_local const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(),
-                                                                                     EVP_MD_CTX_free);
+  thread_local const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int size = 0;
   const bool ok = context && sha1() && EVP_DigestInit_ex2(context.get(), sha1(), nullptr) == 1 &&
@@ -199,7 +198,8 @@ ClientHandshake::Status ClientHandshake::validate() {
     // WHATWG WebSockets: the handshake's fetch uses redirect mode "error", so a
     // 3xx is not followed; say where it pointed.
     if (head.status >= 300 && head.status < 400) {
-      if (auto location = head.field("location")) detail.append(" (redirect to ").append(*location).append(", not followed)");
+      if (auto location = head.field("location"))
+        detail.append(" (redirect to ").append(*location).append(", not followed)");
     }
     return fail(error::handshake_bad_status, std::move(detail));
   }
