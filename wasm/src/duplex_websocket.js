@@ -8,7 +8,8 @@
 //   - sockets live in a Map by integer id; destroying the C++ transport removes
 //     the entry and every handler, so nothing leaks and no late event arrives;
 //   - every byte crossing the boundary is copied (out of the heap before the
-//     host sees it, into a C++-owned std::string before C++ sees it);
+//     host keeps it: by a browser's send() itself, else here; into a
+//     C++-owned std::string before C++ sees it);
 //   - every host call is guarded: a surprise becomes a "failed" fact, never a
 //     JavaScript exception inside wasm.
 // Facts go to C++ through the exported functions of browser_transport.cpp,
@@ -27,6 +28,7 @@ var LibraryDuplexWebSocket = {
     nextId: 1,
     encoder: null,
     decoder: null,
+    sendCopies: null,  // true: the host's send() copies a view (see binary)
     noop: function() {},
 
     // A std::string owned by C++, filled with `bytes` (a Uint8Array); returns
@@ -61,6 +63,21 @@ var LibraryDuplexWebSocket = {
       var bytes = HEAPU8.subarray(ptr, ptr + length);
       if (typeof SharedArrayBuffer !== 'undefined' && HEAPU8.buffer instanceof SharedArrayBuffer) bytes = bytes.slice();
       return DuplexWs.decoder.decode(bytes);
+    },
+
+    // The binary data to hand the host's send(). A browser's send() copies the
+    // bytes before it returns (web-platform-tests' send-data-isolation checks
+    // it), so a view of the heap will do: no ArrayBuffer per message. Other
+    // hosts get a copy (npm ws may queue the view it is given), and so does a
+    // shared heap, which browsers' send() refuses.
+    binary: function(ptr, length) {
+      if (DuplexWs.sendCopies === null) {
+        var node = typeof process !== 'undefined' && !!(process.versions && process.versions.node);
+        var page = typeof window !== 'undefined' || typeof WorkerGlobalScope !== 'undefined';
+        var shared = typeof SharedArrayBuffer !== 'undefined' && HEAPU8.buffer instanceof SharedArrayBuffer;
+        DuplexWs.sendCopies = page && !node && !shared;
+      }
+      return DuplexWs.sendCopies ? HEAPU8.subarray(ptr, ptr + length) : HEAPU8.slice(ptr, ptr + length).buffer;
     },
 
     // Writes `text` to the heap at `ptr` if it is ASCII (one byte a unit);
@@ -327,8 +344,8 @@ var LibraryDuplexWebSocket = {
     var entry = DuplexWs.sockets.get(id);
     if (!entry || !entry.ws) return;
     try {
-      // Copies: the host may read them after the wasm heap has changed.
-      entry.ws.send(binary ? HEAPU8.slice(ptr, ptr + length).buffer : DuplexWs.text(ptr, length));
+      // Copied (by the host's send() or here): the heap changes after this call.
+      entry.ws.send(binary ? DuplexWs.binary(ptr, length) : DuplexWs.text(ptr, length));
     } catch (e) {
       setTimeout(function() { DuplexWs.failed(id, 'send failed: ' + e); }, 0);
       return;
