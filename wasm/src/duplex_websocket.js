@@ -61,8 +61,12 @@ var LibraryDuplexWebSocket = {
       }
       if (!DuplexWs.decoder) DuplexWs.decoder = new TextDecoder('utf-8');
       var bytes = HEAPU8.subarray(ptr, ptr + length);
-      if (typeof SharedArrayBuffer !== 'undefined' && HEAPU8.buffer instanceof SharedArrayBuffer) bytes = bytes.slice();
-      return DuplexWs.decoder.decode(bytes);
+      return DuplexWs.decoder.decode(DuplexWs.sharedHeap() ? bytes.slice() : bytes);
+    },
+    // True if the heap is a SharedArrayBuffer (pthreads builds), of which host
+    // APIs take no views.
+    sharedHeap: function() {
+      return typeof SharedArrayBuffer !== 'undefined' && HEAPU8.buffer instanceof SharedArrayBuffer;
     },
 
     // The binary data to hand the host's send(). A browser's send() copies the
@@ -74,8 +78,7 @@ var LibraryDuplexWebSocket = {
       if (DuplexWs.sendCopies === null) {
         var node = typeof process !== 'undefined' && !!(process.versions && process.versions.node);
         var page = typeof window !== 'undefined' || typeof WorkerGlobalScope !== 'undefined';
-        var shared = typeof SharedArrayBuffer !== 'undefined' && HEAPU8.buffer instanceof SharedArrayBuffer;
-        DuplexWs.sendCopies = page && !node && !shared;
+        DuplexWs.sendCopies = page && !node && !DuplexWs.sharedHeap();
       }
       return DuplexWs.sendCopies ? HEAPU8.subarray(ptr, ptr + length) : HEAPU8.slice(ptr, ptr + length).buffer;
     },
