@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 
 #include "asio_session.hpp"
+#include "openssl_random.hpp"
 #include "tls_context.hpp"
 #include "tls_context_cache.hpp"
 
@@ -37,7 +38,10 @@ struct AsioBackend::TlsCache {
 };
 
 AsioBackend::AsioBackend(boost::asio::io_context& io, AsioBackendConfig config)
-    : io_(io), config_(std::move(config)), tls_cache_(std::make_unique<TlsCache>()) {}
+    : io_(io), config_(std::move(config)), tls_cache_(std::make_unique<TlsCache>()) {
+  // The first opening handshake needs a random key: pay OpenSSL's start-up here.
+  prepare_openssl_random();
+}
 AsioBackend::~AsioBackend() = default;
 
 void AsioBackend::post(std::function<void()> task) { boost::asio::post(io_, std::move(task)); }

@@ -45,6 +45,7 @@ AsioSession::AsioSession(asio::io_context& io, std::shared_ptr<asio::ssl::contex
       custom_resolver_(std::move(resolver)),
       stream_(std::in_place_type<tcp::socket>, io),
       open_timer_(io),
+      connect_timer_(io),
       close_timer_(io) {
   if (request_.url.secure && tls_context_) stream_ = std::make_unique<tls_stream>(io, *tls_context_);
 }
@@ -73,28 +74,30 @@ void AsioSession::read() {
     return;
   }
   auto& socket = std::get<tcp::socket>(stream_);
-  if (phase_ == Phase::handshaking) {
-    // The response to the opening handshake goes to a small buffer of its
-    // own. async_read_some tries the recv at once and, finding nothing yet,
-    // waits without touching epoll's registration; async_wait re-arms it
-    // (EPOLL_CTL_MOD), which also re-reports the socket as writable: one
-    // more system call and one more event per connection opened.
-    if (read_buffer_.empty()) read_buffer_.resize(handshake_read_buffer);
-    socket.async_read_some(
-        asio::buffer(read_buffer_),
-        [self = shared_from_this()](const error_code& ec, std::size_t n) { self->on_handshake_read(ec, n); });
+  // The response to the opening handshake, and whatever comes first once
+  // open, go to a small buffer of the session's own. async_read_some tries
+  // the recv at once and, finding nothing yet, waits without touching epoll's
+  // registration; async_wait re-arms it (EPOLL_CTL_MOD), which also re-reports
+  // the socket as writable: one more event per connection opened.
+  if (phase_ == Phase::handshaking && read_buffer_.empty()) read_buffer_.resize(handshake_read_buffer);
+  if (!read_buffer_.empty()) {
+    socket.async_read_some(asio::buffer(read_buffer_),
+                           [self = shared_from_this(), was_open = phase_ == Phase::open](
+                               const error_code& ec, std::size_t n) { self->on_first_reads(ec, n, was_open); });
     return;
   }
-  if (!read_buffer_.empty()) std::vector<std::byte>().swap(read_buffer_);  // open: reads go to ReadScratch
   socket.async_wait(tcp::socket::wait_read,
                     [self = shared_from_this()](const error_code& ec) { self->on_readable(ec); });
 }
 
-void AsioSession::on_handshake_read(const error_code& ec, std::size_t size) {
+void AsioSession::on_first_reads(const error_code& ec, std::size_t size, bool was_open) {
   if (phase_ == Phase::ended) return;
   if (ec) return on_read_error(ec);
   on_bytes(std::span<const std::byte>(read_buffer_.data(), size));  // the handshake copies what it keeps
   if (phase_ == Phase::ended) return;
+  // Open since before this read: from now on reads go to ReadScratch, and an
+  // idle connection holds no read buffer.
+  if (was_open) std::vector<std::byte>().swap(read_buffer_);
   read();
 }
 
@@ -250,12 +253,12 @@ void AsioSession::on_written(const error_code& ec) {
 void AsioSession::start_close_timer() {
   if (close_timer_running_) return;
   close_timer_running_ = true;
-  close_timer_.start(request_.options.close_timeout, [self = shared_from_this()] {
-    if (self->phase_ == Phase::ended) return;
+  close_timer_.start(request_.options.close_timeout, [this] {  // the timer is ours: `this` outlives it
+    if (phase_ == Phase::ended) return;
     // Closing the socket completes the pending read with an error; the engine
     // then reports the close as clean only if both Close frames were exchanged.
     error_code ignored;
-    self->tcp_socket().close(ignored);
+    tcp_socket().close(ignored);
   });
 }
 
@@ -294,6 +297,7 @@ void AsioSession::finish() {
   phase_ = Phase::ended;
   terminal_reported_ = true;
   open_timer_.cancel();
+  connect_timer_.cancel();
   close_timer_.cancel();
   if (liveness_) {
     liveness_->ping.cancel();

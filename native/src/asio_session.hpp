@@ -70,7 +70,9 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   using Addresses = std::vector<tcp::endpoint>;
   void resolve(const std::string& host, std::uint16_t port, std::function<void(Addresses)> next);
   void connect_to(Addresses addresses);
-  void on_connected(std::optional<tcp::socket> socket, const std::string& error);
+  void connect_directly(const tcp::endpoint& address);
+  void fail_to_connect(const std::string& error);
+  void on_connected();
   void open_tunnel(const std::string& host);
   void start_tls();
   void send_handshake_request();
@@ -89,7 +91,7 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   void read();
   void on_readable(const boost::system::error_code& ec);
   void on_tls_read(const boost::system::error_code& ec, std::size_t size);
-  void on_handshake_read(const boost::system::error_code& ec, std::size_t size);
+  void on_first_reads(const boost::system::error_code& ec, std::size_t size, bool was_open);
   void on_bytes(std::span<const std::byte> bytes);
   void on_handshake_bytes(std::span<const std::byte> bytes);
   void on_read_error(const boost::system::error_code& ec);
@@ -118,6 +120,8 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   // so a ws:// connection does not carry its size.
   std::variant<tcp::socket, std::unique_ptr<tls_stream>> stream_;
   DeadlineTimer open_timer_;
+  DeadlineTimer connect_timer_;  // the one attempt to a single address (more go to HappyEyeballs)
+  bool connect_timed_out_ = false;
   DeadlineTimer close_timer_;
   bool close_timer_running_ = false;
   Phase phase_ = Phase::connecting;

@@ -44,10 +44,12 @@ std::optional<asio::ip::address_v4> dotted_quad(std::string_view host) {
 }  // namespace
 
 void AsioSession::start() {
-  open_timer_.start(request_.options.open_timeout, [self = shared_from_this()] {
-    if (self->phase_ == Phase::open || self->phase_ == Phase::ended) return;
-    self->fail("opening handshake timed out after " + std::to_string(self->request_.options.open_timeout.count()) +
-               " ms");
+  // The session owns its timers (destroying one cancels it), so a callback
+  // may hold `this`: a shared_ptr would not fit std::function's inline space.
+  open_timer_.start(request_.options.open_timeout, [this] {
+    if (phase_ == Phase::open || phase_ == Phase::ended) return;
+    const auto self = shared_from_this();  // failing may drop the owner's reference
+    fail("opening handshake timed out after " + std::to_string(request_.options.open_timeout.count()) + " ms");
   });
   const auto& url = request_.url;
   auto choice =
@@ -92,22 +94,43 @@ void AsioSession::resolve(const std::string& host, std::uint16_t port, std::func
 }
 
 void AsioSession::connect_to(Addresses addresses) {
+  if (addresses.size() == 1) return connect_directly(addresses.front());
   connector_ = std::make_shared<HappyEyeballs>(
       io_, std::move(addresses), connection_attempt_delay, request_.options.connect_timeout,
       [self = shared_from_this()](std::optional<tcp::socket> socket, const std::string& error) {
+        self->connector_.reset();
         if (self->phase_ == Phase::ended) return;
-        if (!socket) {
-          const std::string what = self->proxy_ ? "proxy " + self->proxy_->authority() : self->describe_endpoint();
-          return self->fail("cannot connect to " + what + ": " + error);
-        }
-        self->on_connected(std::move(socket), {});
+        if (!socket) return self->fail_to_connect(error);
+        self->tcp_socket() = std::move(*socket);
+        self->on_connected();
       });
   connector_->start();
 }
 
-void AsioSession::on_connected(std::optional<tcp::socket> socket, const std::string&) {
-  connector_.reset();
-  tcp_socket() = std::move(*socket);
+// One address (an IP literal, or a name with only one): there is no race to
+// run, so the session's own socket connects, with no HappyEyeballs objects,
+// timers or moved sockets (a fifth of a loopback handshake's allocations).
+void AsioSession::connect_directly(const tcp::endpoint& address) {
+  connect_timer_.start(request_.options.connect_timeout, [this] {
+    connect_timed_out_ = true;
+    error_code ignored;
+    tcp_socket().close(ignored);  // completes the connect with operation_aborted
+  });
+  tcp_socket().async_connect(address, [self = shared_from_this()](const error_code& ec) {
+    self->connect_timer_.cancel();
+    if (self->phase_ == Phase::ended) return;
+    if (!ec) return self->on_connected();
+    self->fail_to_connect(self->connect_timed_out_ ? attempt_timeout_error(self->request_.options.connect_timeout)
+                                                   : ec.message());
+  });
+}
+
+void AsioSession::fail_to_connect(const std::string& error) {
+  const std::string what = proxy_ ? "proxy " + proxy_->authority() : describe_endpoint();
+  fail("cannot connect to " + what + ": " + error);
+}
+
+void AsioSession::on_connected() {
   tcp_socket().set_option(tcp::no_delay(true));
   if (!proxy_) return start_tls();
   // socks5:// resolves the destination here and hands the proxy an address;

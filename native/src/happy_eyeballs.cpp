@@ -16,6 +16,10 @@ std::vector<asio::ip::tcp::endpoint> interleave_families(std::vector<asio::ip::t
   return out;
 }
 
+std::string attempt_timeout_error(std::chrono::milliseconds timeout) {
+  return "timed out after " + std::to_string(timeout.count()) + " ms";
+}
+
 HappyEyeballs::HappyEyeballs(asio::io_context& io, std::vector<tcp::endpoint> addresses,
                              std::chrono::milliseconds delay, std::chrono::milliseconds attempt_timeout,
                              Handler handler)
@@ -60,8 +64,7 @@ void HappyEyeballs::on_attempt(std::size_t index, const error_code& ec) {
   attempt.timer.cancel();
   if (finished_) return;
   if (!ec) return finish(std::move(attempt.socket), {});
-  last_error_ =
-      attempt.timed_out ? "timed out after " + std::to_string(attempt_timeout_.count()) + " ms" : ec.message();
+  last_error_ = attempt.timed_out ? attempt_timeout_error(attempt_timeout_) : ec.message();
   if (addresses_.size() > 1) last_error_ += " (" + addresses_[index].address().to_string() + ")";
   ++failed_;
   if (failed_ == addresses_.size()) return finish(std::nullopt, last_error_);

@@ -29,6 +29,9 @@ inline constexpr std::chrono::milliseconds connection_attempt_delay{250};
 /// address family"). Pure: no I/O.
 std::vector<boost::asio::ip::tcp::endpoint> interleave_families(std::vector<boost::asio::ip::tcp::endpoint> addresses);
 
+/// What a connection attempt that ran out of time reports: "timed out after N ms".
+std::string attempt_timeout_error(std::chrono::milliseconds timeout);
+
 /// Races TCP connections to a list of addresses. Create with make_shared, call
 /// start() once; the handler runs once, with the connected socket or with the
 /// last attempt's error.

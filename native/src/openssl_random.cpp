@@ -30,4 +30,11 @@ void openssl_random_bytes(std::span<std::byte> out) {
   available -= out.size();
 }
 
+void prepare_openssl_random() {
+  // RAND_status() loads OpenSSL's configuration and seeds its primary
+  // generator, once per process.
+  static const bool ready = RAND_status() == 1;
+  (void)ready;
+}
+
 }  // namespace duplex::native

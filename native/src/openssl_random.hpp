@@ -11,4 +11,8 @@ namespace duplex::native {
 /// cost a RAND_bytes call. Throws std::runtime_error if OpenSSL cannot supply bytes.
 void openssl_random_bytes(std::span<std::byte> out);
 
+/// Loads OpenSSL's configuration and seeds its generator now (about a
+/// millisecond, once per process) rather than on the first connection.
+void prepare_openssl_random();
+
 }  // namespace duplex::native
