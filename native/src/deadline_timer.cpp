@@ -1,5 +1,6 @@
 #include "deadline_timer.hpp"
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <utility>
 #include <vector>
@@ -13,7 +14,7 @@ DeadlineTimer::~DeadlineTimer() { cancel(); }
 void DeadlineTimer::start(std::chrono::steady_clock::duration after, std::function<void()> on_expiry) {
   cancel();
   on_expiry_ = std::move(on_expiry);
-  queue_.add(*this, std::chrono::steady_clock::now() + after);
+  queue_.add(*this, after);
 }
 
 void DeadlineTimer::cancel() noexcept {
@@ -28,18 +29,53 @@ void DeadlineTimer::cancel() noexcept {
 DeadlineQueue::DeadlineQueue(boost::asio::execution_context& context)
     : service(context), io_(static_cast<boost::asio::io_context&>(context)), timer_(io_) {}
 
-void DeadlineQueue::add(DeadlineTimer& timer, clock::time_point when) {
-  timer.position_ = deadlines_.emplace(when, &timer);
+void DeadlineQueue::add(DeadlineTimer& timer, clock::duration after) {
+  timer.when_ = clock::now() + after;
+  timer.after_ = after;
+  timer.later_ = nullptr;
+  auto lane = std::find_if(lanes_.begin(), lanes_.end(), [&](const Lane& l) { return l.after == after; });
+  if (lane == lanes_.end()) {
+    lanes_.push_back(Lane{after, &timer, &timer});
+    timer.earlier_ = nullptr;
+  } else {
+    // steady_clock never goes back: the newest deadline of a lane is its last.
+    timer.earlier_ = lane->last;
+    lane->last->later_ = &timer;
+    lane->last = &timer;
+  }
   timer.pending_ = true;
+  ++pending_;
   arm_for_earliest();
+}
+
+DeadlineQueue::Lane& DeadlineQueue::lane_of(clock::duration after) noexcept {
+  return *std::find_if(lanes_.begin(), lanes_.end(), [&](const Lane& l) { return l.after == after; });
 }
 
 void DeadlineQueue::remove(DeadlineTimer& timer) noexcept {
   // The Asio timer stays armed: if this was the earliest deadline, it wakes
   // for nothing once and arms itself for the next.
-  deadlines_.erase(timer.position_);
+  if (timer.earlier_ != nullptr) timer.earlier_->later_ = timer.later_;
+  if (timer.later_ != nullptr) timer.later_->earlier_ = timer.earlier_;
+  if (timer.earlier_ == nullptr || timer.later_ == nullptr) {
+    Lane& lane = lane_of(timer.after_);
+    if (timer.earlier_ == nullptr) lane.first = timer.later_;
+    if (timer.later_ == nullptr) lane.last = timer.earlier_;
+    if (lane.first == nullptr) {  // a lane for a duration no longer in use goes
+      lane = lanes_.back();
+      lanes_.pop_back();
+    }
+  }
+  timer.earlier_ = timer.later_ = nullptr;
   timer.pending_ = false;
-  if (deadlines_.empty()) release_when_idle();
+  if (--pending_ == 0) release_when_idle();
+}
+
+DeadlineTimer* DeadlineQueue::earliest() const noexcept {
+  DeadlineTimer* earliest = nullptr;
+  for (const Lane& lane : lanes_)
+    if (earliest == nullptr || lane.first->when_ < earliest->when_) earliest = lane.first;
+  return earliest;
 }
 
 void DeadlineQueue::release_when_idle() noexcept {
@@ -52,7 +88,7 @@ void DeadlineQueue::release_when_idle() noexcept {
     boost::asio::post(io_, [this] {
       boost::asio::post(io_, [this] {
         release_posted_ = false;
-        if (deadlines_.empty()) release();
+        if (pending_ == 0) release();
       });
     });
     release_posted_ = true;
@@ -71,8 +107,9 @@ void DeadlineQueue::release() noexcept {
 }
 
 void DeadlineQueue::arm_for_earliest() {
-  if (deadlines_.empty() || deadlines_.begin()->first >= armed_for_) return;
-  const auto when = deadlines_.begin()->first;
+  const DeadlineTimer* next = earliest();
+  if (next == nullptr || next->when_ >= armed_for_) return;
+  const auto when = next->when_;
   timer_.expires_at(when);  // cancels a wait for a later deadline
   timer_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) expire();
@@ -84,11 +121,10 @@ void DeadlineQueue::expire() {
   armed_for_ = clock::time_point::max();
   const auto now = clock::now();
   // A callback may start or cancel timers, this queue's included.
-  while (!deadlines_.empty() && deadlines_.begin()->first <= now) {
-    DeadlineTimer& timer = *deadlines_.begin()->second;
-    remove(timer);
-    const auto on_expiry = std::move(timer.on_expiry_);  // the timer may be destroyed by it
-    timer.on_expiry_ = nullptr;
+  for (DeadlineTimer* due = earliest(); due != nullptr && due->when_ <= now; due = earliest()) {
+    remove(*due);
+    const auto on_expiry = std::move(due->on_expiry_);  // the timer may be destroyed by it
+    due->on_expiry_ = nullptr;
     on_expiry();
   }
   arm_for_earliest();
@@ -99,12 +135,20 @@ void DeadlineQueue::shutdown() {
   // without being run, after the list is empty (destroying one may destroy
   // timers).
   std::vector<std::function<void()>> callbacks;
-  for (auto& [when, timer] : deadlines_) {
-    timer->pending_ = false;
-    callbacks.push_back(std::move(timer->on_expiry_));
-    timer->on_expiry_ = nullptr;
-  }
-  deadlines_.clear();
+  for (const Lane& lane : lanes_)
+    for (DeadlineTimer* timer = lane.first; timer != nullptr; timer = timer->later_) {
+      timer->pending_ = false;
+      callbacks.push_back(std::move(timer->on_expiry_));
+      timer->on_expiry_ = nullptr;
+    }
+  for (const Lane& lane : lanes_)
+    for (DeadlineTimer* timer = lane.first; timer != nullptr;) {
+      DeadlineTimer* later = timer->later_;
+      timer->earlier_ = timer->later_ = nullptr;
+      timer = later;
+    }
+  lanes_.clear();
+  pending_ = 0;
 }
 
 }  // namespace duplex::native

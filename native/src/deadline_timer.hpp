@@ -7,7 +7,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <functional>
-#include <map>
+#include <vector>
 
 namespace duplex::native {
 
@@ -21,7 +21,9 @@ class DeadlineQueue;
 /// armed when that one is cancelled (it then wakes once for nothing and arms
 /// itself for the next), so starting and cancelling cost no system call. The
 /// shared timer is let go once no deadline is left, so io_context::run()
-/// still returns when all work is done. Used from the io_context's thread only.
+/// still returns when all work is done. Starting one allocates nothing (beyond
+/// what a callback too big for std::function's inline space needs). Used from
+/// the io_context's thread only.
 class DeadlineTimer {
  public:
   explicit DeadlineTimer(boost::asio::io_context& io);
@@ -40,16 +42,23 @@ class DeadlineTimer {
 
  private:
   friend class DeadlineQueue;
-  using Deadlines = std::multimap<std::chrono::steady_clock::time_point, DeadlineTimer*>;
 
   DeadlineQueue& queue_;
-  Deadlines::iterator position_{};
+  DeadlineTimer* earlier_ = nullptr;  // neighbours in the queue's lane for this duration
+  DeadlineTimer* later_ = nullptr;
+  std::chrono::steady_clock::time_point when_{};
+  std::chrono::steady_clock::duration after_{};
   std::function<void()> on_expiry_;
   bool pending_ = false;
 };
 
-/// The deadlines of one io_context, earliest first, and the one Asio timer
-/// that wakes for them (an io_context service: see DeadlineTimer).
+/// The deadlines of one io_context and the one Asio timer that wakes for them
+/// (an io_context service: see DeadlineTimer). Deadlines of equal duration
+/// fall due in the order they were started, so each duration has a lane, an
+/// intrusive list in that order: starting and cancelling take constant time
+/// and no allocation. Timeouts come from a connection's options, so there are
+/// a few lanes (opening, connecting, closing); the earliest deadline is the
+/// earliest of the lanes' first ones.
 class DeadlineQueue final : public boost::asio::execution_context::service {
  public:
   using key_type = DeadlineQueue;
@@ -64,8 +73,16 @@ class DeadlineQueue final : public boost::asio::execution_context::service {
   friend class DeadlineTimer;
   using clock = std::chrono::steady_clock;
 
-  void add(DeadlineTimer& timer, clock::time_point when);
+  struct Lane {
+    clock::duration after;
+    DeadlineTimer* first;
+    DeadlineTimer* last;
+  };
+
+  void add(DeadlineTimer& timer, clock::duration after);
   void remove(DeadlineTimer& timer) noexcept;
+  Lane& lane_of(clock::duration after) noexcept;
+  DeadlineTimer* earliest() const noexcept;
   void arm_for_earliest();
   void expire();
   void release_when_idle() noexcept;
@@ -73,7 +90,8 @@ class DeadlineQueue final : public boost::asio::execution_context::service {
   void shutdown() override;
 
   boost::asio::io_context& io_;
-  DeadlineTimer::Deadlines deadlines_;
+  std::vector<Lane> lanes_;  // none empty
+  std::size_t pending_ = 0;
   boost::asio::steady_timer timer_;
   clock::time_point armed_for_ = clock::time_point::max();  // max: not armed
   bool release_posted_ = false;

@@ -89,6 +89,40 @@ TEST_CASE("deadline timers fire in deadline order, whatever order they were star
   CHECK(*early_after < 110ms);  // on its own time, not the later one's
 }
 
+TEST_CASE("deadline timers of one duration fire in the order they started, minus those cancelled", "[deadline_timer]") {
+  // Each duration is a lane, in start order; cancelling unlinks from the
+  // front, the middle or the end, and an emptied lane makes room for others.
+  boost::asio::io_context io;
+  std::vector<std::unique_ptr<DeadlineTimer>> timers;
+  std::vector<int> calls;
+  for (int i = 0; i < 8; ++i) {
+    timers.push_back(std::make_unique<DeadlineTimer>(io));
+    // Two durations, interleaved: 0, 2, 4, 6 wait 30 ms; 1, 3, 5, 7 wait 10 ms.
+    timers.back()->start(i % 2 == 0 ? 30ms : 10ms, [&calls, i] { calls.push_back(i); });
+  }
+  timers[0]->cancel();  // first of its lane
+  timers[3]->cancel();  // middle
+  timers[7]->cancel();  // last
+  timers[6]->cancel();  // the new last
+  timers[1]->start(20ms, [&calls] { calls.push_back(100); });  // started again: a third lane
+  io.run();
+  CHECK(calls == std::vector<int>{5, 100, 2, 4});
+  for (const auto& timer : timers) CHECK_FALSE(timer->pending());
+}
+
+TEST_CASE("a lane emptied by cancelling is used again by its duration", "[deadline_timer]") {
+  boost::asio::io_context io;
+  DeadlineTimer a(io), b(io), c(io);
+  std::vector<std::string> calls;
+  a.start(40ms, [&] { calls.push_back("a"); });
+  b.start(10ms, [&] { calls.push_back("b"); });
+  a.cancel();  // the 40 ms lane empties; the 10 ms lane takes its place
+  c.start(40ms, [&] { calls.push_back("c"); });
+  a.start(40ms, [&] { calls.push_back("a"); });
+  io.run();
+  CHECK(calls == std::vector<std::string>{"b", "c", "a"});
+}
+
 TEST_CASE("cancelling the earliest deadline leaves the later ones on time", "[deadline_timer]") {
   // The shared timer stays armed for the cancelled deadline, wakes for
   // nothing, then arms itself for the next.
