@@ -74,30 +74,35 @@ void AsioSession::read() {
     return;
   }
   auto& socket = std::get<tcp::socket>(stream_);
-  // The response to the opening handshake, and whatever comes first once
-  // open, go to a small buffer of the session's own. async_read_some tries
-  // the recv at once and, finding nothing yet, waits without touching epoll's
-  // registration; async_wait re-arms it (EPOLL_CTL_MOD), which also re-reports
-  // the socket as writable: one more event per connection opened.
-  if (phase_ == Phase::handshaking && read_buffer_.empty()) read_buffer_.resize(handshake_read_buffer);
+  if (phase_ == Phase::handshaking) {
+    // The response to the opening handshake goes to a small buffer of its
+    // own. async_read_some tries the recv at once and, finding nothing yet,
+    // waits without touching epoll's registration.
+    if (read_buffer_.empty()) read_buffer_.resize(handshake_read_buffer);
+    socket.async_read_some(
+        asio::buffer(read_buffer_),
+        [self = shared_from_this()](const error_code& ec, std::size_t n) { self->on_handshake_read(ec, n); });
+    return;
+  }
   if (!read_buffer_.empty()) {
-    socket.async_read_some(asio::buffer(read_buffer_),
-                           [self = shared_from_this(), was_open = phase_ == Phase::open](
-                               const error_code& ec, std::size_t n) { self->on_first_reads(ec, n, was_open); });
+    // Just opened: the handshake's buffer goes, and the first wait is a peek
+    // at one byte, which like a read waits without re-arming epoll. (Every
+    // later wait is an async_wait; one that re-arms the registration made
+    // for the connect also re-reports the socket as writable: one more event.)
+    std::vector<std::byte>().swap(read_buffer_);
+    socket.async_receive(asio::buffer(&peeked_, 1), tcp::socket::message_peek,
+                         [self = shared_from_this()](const error_code& ec, std::size_t) { self->on_readable(ec); });
     return;
   }
   socket.async_wait(tcp::socket::wait_read,
                     [self = shared_from_this()](const error_code& ec) { self->on_readable(ec); });
 }
 
-void AsioSession::on_first_reads(const error_code& ec, std::size_t size, bool was_open) {
+void AsioSession::on_handshake_read(const error_code& ec, std::size_t size) {
   if (phase_ == Phase::ended) return;
   if (ec) return on_read_error(ec);
   on_bytes(std::span<const std::byte>(read_buffer_.data(), size));  // the handshake copies what it keeps
   if (phase_ == Phase::ended) return;
-  // Open since before this read: from now on reads go to ReadScratch, and an
-  // idle connection holds no read buffer.
-  if (was_open) std::vector<std::byte>().swap(read_buffer_);
   read();
 }
 

@@ -91,7 +91,7 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   void read();
   void on_readable(const boost::system::error_code& ec);
   void on_tls_read(const boost::system::error_code& ec, std::size_t size);
-  void on_first_reads(const boost::system::error_code& ec, std::size_t size, bool was_open);
+  void on_handshake_read(const boost::system::error_code& ec, std::size_t size);
   void on_bytes(std::span<const std::byte> bytes);
   void on_handshake_bytes(std::span<const std::byte> bytes);
   void on_read_error(const boost::system::error_code& ec);
@@ -131,6 +131,7 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
 
   // TLS reads; plain TCP reads the handshake's response here, then into ReadScratch.
   std::vector<std::byte> read_buffer_;
+  std::byte peeked_{};  // the first wait once open peeks at a byte (see read())
   bool writing_ = false;
   bool close_after_flush_ = false;
   std::vector<rfc6455::OutgoingFrame> in_flight_;
