@@ -10,11 +10,10 @@ namespace duplex::detail {
 // A socket has a listener or two per type: room for its four handlers at once.
 constexpr std::size_t usual_listeners = 4;
 
-std::shared_ptr<EventTarget::Entry> EventTarget::append(std::string_view type, Listener listener, bool once) {
-  auto entry = std::make_shared<Entry>();
+std::shared_ptr<EventTarget::Entry> EventTarget::append(std::string_view type, std::shared_ptr<Entry> entry,
+                                                        bool once) {
   entry->type = std::string(type);
   entry->id = next_id_++;
-  entry->callback = std::move(listener);
   entry->once = once;
   if (entries_.empty()) entries_.reserve(usual_listeners);
   entries_.push_back(entry);
@@ -23,7 +22,7 @@ std::shared_ptr<EventTarget::Entry> EventTarget::append(std::string_view type, L
 
 ListenerId EventTarget::add(std::string_view type, Listener listener, bool once) {
   if (!listener) return 0;
-  return append(type, std::move(listener), once)->id;
+  return append(type, std::make_shared<CallbackEntry<Event>>(std::move(listener)), once)->id;
 }
 
 void EventTarget::erase(const std::shared_ptr<Entry>& entry) {
@@ -41,7 +40,7 @@ bool EventTarget::remove(std::string_view type, ListenerId id) {
   return true;
 }
 
-void EventTarget::set_handler(std::string_view type, Listener handler) {
+void EventTarget::place_handler(std::string_view type, std::shared_ptr<Entry> handler) {
   auto it =
       std::find_if(entries_.begin(), entries_.end(), [&](const auto& e) { return e->handler && e->type == type; });
   if (!handler) {
@@ -50,23 +49,21 @@ void EventTarget::set_handler(std::string_view type, Listener handler) {
     if (it != entries_.end()) erase(std::shared_ptr<Entry>(*it));
     return;
   }
+  handler->handler = true;
   if (it != entries_.end()) {
     // HTML § event handler IDL attributes: setting a non-null value when the
     // handler's listener already exists only changes the callback, so the
-    // handler keeps its place in the list. A new entry takes the old one's
+    // handler keeps its place in the list. The new entry takes the old one's
     // place: the old callback may be running (and be the one setting this).
-    auto replacement = std::make_shared<Entry>();
-    replacement->type = (*it)->type;
-    replacement->id = (*it)->id;
-    replacement->callback = std::move(handler);
-    replacement->handler = true;
-    (*it)->replaced_by = replacement;
-    *it = std::move(replacement);
+    handler->type = (*it)->type;
+    handler->id = (*it)->id;
+    (*it)->replaced_by = handler;
+    *it = std::move(handler);
     return;
   }
   // HTML § activate an event handler: "Add an event listener with the
   // EventTarget element and listener" — appended, like addEventListener.
-  append(type, std::move(handler), false)->handler = true;
+  append(type, std::move(handler), false);
 }
 
 void EventTarget::clear() {
@@ -106,7 +103,7 @@ void EventTarget::dispatch(const Event& event) {
     // "If listener's once is true, then remove an event listener."
     if (entry->once) erase(entry);
     // `entry` holds the callback: the listener may replace or remove itself while running.
-    entry->callback(event);
+    entry->call(event);
   }
 }
 

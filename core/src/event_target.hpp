@@ -26,8 +26,13 @@ class EventTarget {
   /// DOM § removeEventListener; returns false if `id` is not registered for `type`.
   bool remove(std::string_view type, ListenerId id);
   /// HTML § event handler attributes: sets, replaces in place, or (empty
-  /// handler) removes the handler listener of `type`.
-  void set_handler(std::string_view type, Listener handler);
+  /// handler) removes the handler listener of `type`. A handler typed for the
+  /// event the target dispatches under `type` (MessageEvent for "message", ...)
+  /// is kept as it is: wrapping it in a Listener would cost an allocation.
+  template <class E>
+  void set_handler(std::string_view type, std::function<void(const E&)> handler) {
+    place_handler(type, handler ? std::make_shared<CallbackEntry<E>>(std::move(handler)) : nullptr);
+  }
   /// True if a listener of `type` is registered (dispatching to none does nothing).
   bool has_listener(std::string_view type) const noexcept;
   /// Removes every listener; a dispatch under way runs no further listener.
@@ -39,9 +44,11 @@ class EventTarget {
 
  private:
   struct Entry {
+    virtual ~Entry() = default;
+    virtual void call(const Event& event) = 0;
+
     std::string type;
     ListenerId id = 0;
-    Listener callback;
     bool once = false;
     bool removed = false;
     bool handler = false;  // an event handler attribute's listener (onopen, ...)
@@ -49,7 +56,17 @@ class EventTarget {
     // A dispatch under way may hold this one (and be running its callback).
     std::shared_ptr<Entry> replaced_by;
   };
-  std::shared_ptr<Entry> append(std::string_view type, Listener listener, bool once);
+  // The callback lives in the entry: one allocation per listener.
+  template <class E>
+  struct CallbackEntry final : Entry {
+    explicit CallbackEntry(std::function<void(const E&)> f) : callback(std::move(f)) {}
+    // Only E's events are dispatched under the entry's type: the cast is exact.
+    void call(const Event& event) override { callback(static_cast<const E&>(event)); }
+    std::function<void(const E&)> callback;
+  };
+
+  std::shared_ptr<Entry> append(std::string_view type, std::shared_ptr<Entry> entry, bool once);
+  void place_handler(std::string_view type, std::shared_ptr<Entry> handler);
   void erase(const std::shared_ptr<Entry>& entry);
 
   std::vector<std::shared_ptr<Entry>> entries_;  // at most one handler per type

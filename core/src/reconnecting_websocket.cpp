@@ -15,12 +15,6 @@
 namespace duplex {
 namespace {
 
-template <class E>
-std::function<void(const Event&)> typed(std::function<void(const E&)> handler) {
-  if (!handler) return {};
-  return [handler = std::move(handler)](const Event& event) { handler(static_cast<const E&>(event)); };
-}
-
 const std::string& empty_string() {
   static const std::string empty;
   return empty;
@@ -247,22 +241,22 @@ void ReconnectingWebSocket::close(std::optional<std::uint16_t> code, std::string
 }
 
 void ReconnectingWebSocket::onopen(std::function<void(const ReconnectEvent&)> handler) {
-  checked(state_).listeners().set_handler("open", typed(std::move(handler)));
+  checked(state_).listeners().set_handler("open", std::move(handler));
 }
 void ReconnectingWebSocket::onmessage(std::function<void(const MessageEvent&)> handler) {
-  checked(state_).listeners().set_handler("message", typed(std::move(handler)));
+  checked(state_).listeners().set_handler("message", std::move(handler));
 }
 void ReconnectingWebSocket::onerror(std::function<void(const ErrorEvent&)> handler) {
-  checked(state_).listeners().set_handler("error", typed(std::move(handler)));
+  checked(state_).listeners().set_handler("error", std::move(handler));
 }
 void ReconnectingWebSocket::onclose(std::function<void(const CloseEvent&)> handler) {
-  checked(state_).listeners().set_handler("close", typed(std::move(handler)));
+  checked(state_).listeners().set_handler("close", std::move(handler));
 }
 void ReconnectingWebSocket::onreconnecting(std::function<void(const ReconnectEvent&)> handler) {
-  checked(state_).listeners().set_handler("reconnecting", typed(std::move(handler)));
+  checked(state_).listeners().set_handler("reconnecting", std::move(handler));
 }
 void ReconnectingWebSocket::ongiveup(std::function<void(const ReconnectEvent&)> handler) {
-  checked(state_).listeners().set_handler("giveup", typed(std::move(handler)));
+  checked(state_).listeners().set_handler("giveup", std::move(handler));
 }
 void ReconnectingWebSocket::onbufferedamountlow(std::function<void(const Event&)> handler) {
   checked(state_).listeners().set_handler("bufferedamountlow", std::move(handler));

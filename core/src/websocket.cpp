@@ -21,14 +21,6 @@ const std::string& empty_string() {
   return empty;
 }
 
-// Wraps a typed event handler as a listener. The WebSocket dispatches only
-// the concrete event type under each name, so the downcast is exact.
-template <class E>
-std::function<void(const Event&)> typed(std::function<void(const E&)> handler) {
-  if (!handler) return {};
-  return [handler = std::move(handler)](const Event& event) { handler(static_cast<const E&>(event)); };
-}
-
 // The state of a WebSocket that has not been moved from.
 WebSocket::State& checked(const std::shared_ptr<WebSocket::State>& state) {
   if (!state) throw Error("InvalidStateError", "use of a moved-from WebSocket");
@@ -129,13 +121,13 @@ void WebSocket::onopen(std::function<void(const Event&)> handler) {
   checked(state_).listeners().set_handler("open", std::move(handler));
 }
 void WebSocket::onmessage(std::function<void(const MessageEvent&)> handler) {
-  checked(state_).listeners().set_handler("message", typed(std::move(handler)));
+  checked(state_).listeners().set_handler("message", std::move(handler));
 }
 void WebSocket::onerror(std::function<void(const ErrorEvent&)> handler) {
-  checked(state_).listeners().set_handler("error", typed(std::move(handler)));
+  checked(state_).listeners().set_handler("error", std::move(handler));
 }
 void WebSocket::onclose(std::function<void(const CloseEvent&)> handler) {
-  checked(state_).listeners().set_handler("close", typed(std::move(handler)));
+  checked(state_).listeners().set_handler("close", std::move(handler));
 }
 
 void WebSocket::onbufferedamountlow(std::function<void(const Event&)> handler) {

@@ -45,8 +45,7 @@ AsioSession::AsioSession(asio::io_context& io, std::shared_ptr<asio::ssl::contex
       custom_resolver_(std::move(resolver)),
       stream_(std::in_place_type<tcp::socket>, io),
       open_timer_(io),
-      connect_timer_(io),
-      close_timer_(io) {
+      step_timer_(io) {
   if (request_.url.secure && tls_context_) stream_ = std::make_unique<tls_stream>(io, *tls_context_);
 }
 
@@ -258,7 +257,7 @@ void AsioSession::on_written(const error_code& ec) {
 void AsioSession::start_close_timer() {
   if (close_timer_running_) return;
   close_timer_running_ = true;
-  close_timer_.start(request_.options.close_timeout, [this] {  // the timer is ours: `this` outlives it
+  step_timer_.start(request_.options.close_timeout, [this] {  // the timer is ours: `this` outlives it
     if (phase_ == Phase::ended) return;
     // Closing the socket completes the pending read with an error; the engine
     // then reports the close as clean only if both Close frames were exchanged.
@@ -302,8 +301,7 @@ void AsioSession::finish() {
   phase_ = Phase::ended;
   terminal_reported_ = true;
   open_timer_.cancel();
-  connect_timer_.cancel();
-  close_timer_.cancel();
+  step_timer_.cancel();
   if (liveness_) {
     liveness_->ping.cancel();
     liveness_->pong.cancel();

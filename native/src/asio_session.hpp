@@ -120,9 +120,10 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   // so a ws:// connection does not carry its size.
   std::variant<tcp::socket, std::unique_ptr<tls_stream>> stream_;
   DeadlineTimer open_timer_;
-  DeadlineTimer connect_timer_;  // the one attempt to a single address (more go to HappyEyeballs)
+  // Bounds the one connection attempt to a single address (several go to
+  // HappyEyeballs), later the closing handshake: never both at once.
+  DeadlineTimer step_timer_;
   bool connect_timed_out_ = false;
-  DeadlineTimer close_timer_;
   bool close_timer_running_ = false;
   Phase phase_ = Phase::connecting;
 

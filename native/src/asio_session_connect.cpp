@@ -111,13 +111,13 @@ void AsioSession::connect_to(Addresses addresses) {
 // run, so the session's own socket connects, with no HappyEyeballs objects,
 // timers or moved sockets (a fifth of a loopback handshake's allocations).
 void AsioSession::connect_directly(const tcp::endpoint& address) {
-  connect_timer_.start(request_.options.connect_timeout, [this] {
+  step_timer_.start(request_.options.connect_timeout, [this] {
     connect_timed_out_ = true;
     error_code ignored;
     tcp_socket().close(ignored);  // completes the connect with operation_aborted
   });
   tcp_socket().async_connect(address, [self = shared_from_this()](const error_code& ec) {
-    self->connect_timer_.cancel();
+    self->step_timer_.cancel();
     if (self->phase_ == Phase::ended) return;
     if (!ec) return self->on_connected();
     self->fail_to_connect(self->connect_timed_out_ ? attempt_timeout_error(self->request_.options.connect_timeout)

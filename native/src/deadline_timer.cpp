@@ -31,7 +31,6 @@ DeadlineQueue::DeadlineQueue(boost::asio::execution_context& context)
 
 void DeadlineQueue::add(DeadlineTimer& timer, clock::duration after) {
   timer.when_ = clock::now() + after;
-  timer.after_ = after;
   timer.later_ = nullptr;
   auto lane = std::find_if(lanes_.begin(), lanes_.end(), [&](const Lane& l) { return l.after == after; });
   if (lane == lanes_.end()) {
@@ -48,21 +47,18 @@ void DeadlineQueue::add(DeadlineTimer& timer, clock::duration after) {
   arm_for_earliest();
 }
 
-DeadlineQueue::Lane& DeadlineQueue::lane_of(clock::duration after) noexcept {
-  return *std::find_if(lanes_.begin(), lanes_.end(), [&](const Lane& l) { return l.after == after; });
-}
-
 void DeadlineQueue::remove(DeadlineTimer& timer) noexcept {
   // The Asio timer stays armed: if this was the earliest deadline, it wakes
   // for nothing once and arms itself for the next.
   if (timer.earlier_ != nullptr) timer.earlier_->later_ = timer.later_;
   if (timer.later_ != nullptr) timer.later_->earlier_ = timer.earlier_;
-  if (timer.earlier_ == nullptr || timer.later_ == nullptr) {
-    Lane& lane = lane_of(timer.after_);
-    if (timer.earlier_ == nullptr) lane.first = timer.later_;
-    if (timer.later_ == nullptr) lane.last = timer.earlier_;
-    if (lane.first == nullptr) {  // a lane for a duration no longer in use goes
-      lane = lanes_.back();
+  if (timer.earlier_ == nullptr || timer.later_ == nullptr) {  // an end of its lane: find which
+    auto lane = std::find_if(lanes_.begin(), lanes_.end(),
+                             [&](const Lane& l) { return l.first == &timer || l.last == &timer; });
+    if (timer.earlier_ == nullptr) lane->first = timer.later_;
+    if (timer.later_ == nullptr) lane->last = timer.earlier_;
+    if (lane->first == nullptr) {  // a lane for a duration no longer in use goes
+      *lane = lanes_.back();
       lanes_.pop_back();
     }
   }

@@ -47,7 +47,6 @@ class DeadlineTimer {
   DeadlineTimer* earlier_ = nullptr;  // neighbours in the queue's lane for this duration
   DeadlineTimer* later_ = nullptr;
   std::chrono::steady_clock::time_point when_{};
-  std::chrono::steady_clock::duration after_{};
   std::function<void()> on_expiry_;
   bool pending_ = false;
 };
@@ -81,7 +80,6 @@ class DeadlineQueue final : public boost::asio::execution_context::service {
 
   void add(DeadlineTimer& timer, clock::duration after);
   void remove(DeadlineTimer& timer) noexcept;
-  Lane& lane_of(clock::duration after) noexcept;
   DeadlineTimer* earliest() const noexcept;
   void arm_for_earliest();
   void expire();
