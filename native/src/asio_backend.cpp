@@ -29,8 +29,7 @@ class AsioTransport final : public Transport {
 }  // namespace
 
 /// TLS contexts are shared between connections with equal TLS options
-/// (tls_context_cache.hpp): building one loads the system trust store, which
-/// costs milliseconds. The default one (system trust store, no client
+/// (tls_context_cache.hpp): building one can cost milliseconds. The default one (system trust store, no client
 /// certificate) is kept for the backend's life.
 struct AsioBackend::TlsCache {
   TlsContextCache contexts;

@@ -7,6 +7,8 @@
 #include <boost/asio/ip/address.hpp>
 #include <stdexcept>
 
+#include "system_trust_store.hpp"
+
 namespace duplex::native {
 namespace ssl = boost::asio::ssl;
 
@@ -55,8 +57,7 @@ std::shared_ptr<ssl::context> make_tls_context(const Options& options) {
   // DANGER (see Options::insecure_skip_certificate_verification): no check at all.
   const bool verify = !options.insecure_skip_certificate_verification;
   context->set_verify_mode(verify ? ssl::verify_peer : ssl::verify_none);
-  boost::system::error_code ec;
-  context->set_default_verify_paths(ec);  // the system trust store, as a browser uses
+  trust_system_store(context->native_handle());  // as a browser does
   if (!options.ca_file.empty())
     load("CA file", options.ca_file, [&](auto& e) { context->load_verify_file(options.ca_file, e); });
   if (!options.ca_pem.empty())

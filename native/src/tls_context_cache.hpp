@@ -1,8 +1,9 @@
 #pragma once
 // Client TLS contexts shared by the connections of one backend whose TLS
-// options are equal. Building a context loads the system trust store (about
-// 20 ms of CPU); a connection on a context that already exists costs nothing
-// of that.
+// options are equal. Building a context can take tens of milliseconds of CPU
+// (the system's CA bundle where no hashed directory serves instead, see
+// system_trust_store.hpp; CA files; keys); a connection on a context that
+// already exists costs nothing of that.
 
 #include <boost/asio/ssl/context.hpp>
 #include <compare>

@@ -1,0 +1,202 @@
+// The system trust store of client TLS contexts (native/src/system_trust_store.hpp):
+// a hashed certificate directory is read lazily, a bundle eagerly, and the
+// environment's SSL_CERT_FILE / SSL_CERT_DIR are followed.
+
+#include "system_trust_store.hpp"
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <unistd.h>
+
+#include "support/peers.hpp"
+
+namespace duplex::test {
+namespace {
+
+using native::is_hashed_certificate_directory;
+using native::SystemTrustPaths;
+using native::trust_system_store;
+namespace fs = std::filesystem;
+
+/// An empty directory of this test process's own, removed at the end.
+class ScratchDirectory {
+ public:
+  explicit ScratchDirectory(const std::string& name)
+      : path_(fs::temp_directory_path() / (name + "-" + std::to_string(::getpid()))) {
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~ScratchDirectory() { fs::remove_all(path_); }
+  ScratchDirectory(const ScratchDirectory&) = delete;
+  ScratchDirectory& operator=(const ScratchDirectory&) = delete;
+
+  std::string path() const { return path_.string(); }
+  void add(const std::string& name, const std::string& from_file = {}) const {
+    if (from_file.empty())
+      std::ofstream(path_ / name) << "";
+    else
+      fs::copy_file(from_file, path_ / name);
+  }
+
+ private:
+  fs::path path_;
+};
+
+struct X509Deleter {
+  void operator()(X509* x) const { X509_free(x); }
+};
+using X509Ptr = std::unique_ptr<X509, X509Deleter>;
+
+X509Ptr read_certificate(const std::string& file) {
+  std::FILE* f = std::fopen(file.c_str(), "r");
+  REQUIRE(f);
+  X509Ptr certificate(PEM_read_X509(f, nullptr, nullptr, nullptr));
+  std::fclose(f);
+  REQUIRE(certificate);
+  return certificate;
+}
+
+/// The name OpenSSL's hashed lookup looks for: "<subject hash>.0".
+std::string hashed_name(const std::string& certificate_file) {
+  const auto certificate = read_certificate(certificate_file);
+  char name[16];
+  std::snprintf(name, sizeof name, "%08lx.0",
+                X509_NAME_hash_ex(X509_get_subject_name(certificate.get()), nullptr, nullptr, nullptr));
+  return name;
+}
+
+/// A client SSL_CTX, freed at the end.
+struct Context {
+  std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> ctx{SSL_CTX_new(TLS_client_method()), &SSL_CTX_free};
+
+  /// Certificates the trust store holds in memory so far.
+  int certificates_in_memory() const {
+    return sk_X509_OBJECT_num(X509_STORE_get0_objects(SSL_CTX_get_cert_store(ctx.get())));
+  }
+  /// X509_V_OK if `certificate_file` verifies against the trust store.
+  long verify(const std::string& certificate_file) const {
+    const auto certificate = read_certificate(certificate_file);
+    std::unique_ptr<X509_STORE_CTX, decltype(&X509_STORE_CTX_free)> check(X509_STORE_CTX_new(), &X509_STORE_CTX_free);
+    REQUIRE(X509_STORE_CTX_init(check.get(), SSL_CTX_get_cert_store(ctx.get()), certificate.get(), nullptr) == 1);
+    X509_verify_cert(check.get());
+    return X509_STORE_CTX_get_error(check.get());
+  }
+};
+
+/// Sets an environment variable for one scope, then puts the old value back.
+class ScopedEnvironment {
+ public:
+  ScopedEnvironment(const char* name, const std::string& value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    ::setenv(name, value.c_str(), 1);
+  }
+  ~ScopedEnvironment() {
+    if (old_)
+      ::setenv(name_, old_->c_str(), 1);
+    else
+      ::unsetenv(name_);
+  }
+  ScopedEnvironment(const ScopedEnvironment&) = delete;
+  ScopedEnvironment& operator=(const ScopedEnvironment&) = delete;
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+}  // namespace
+
+TEST_CASE("is_hashed_certificate_directory: only '<8 hex digits>.<n>' names count", "[native][tls]") {
+  ScratchDirectory dir("duplex-hashed-names");
+  CHECK_FALSE(is_hashed_certificate_directory(dir.path()));
+  dir.add("ca-certificates.crt");
+  dir.add("5ad8a5d6.r0");  // a CRL, not a certificate
+  dir.add("5ad8a5d6.x");
+  dir.add("5ad8a5g6.0");
+  CHECK_FALSE(is_hashed_certificate_directory(dir.path()));
+  dir.add("5ad8a5d6.0");
+  CHECK(is_hashed_certificate_directory(dir.path()));
+  CHECK_FALSE(is_hashed_certificate_directory(dir.path() + "/missing"));
+}
+
+TEST_CASE("trust_system_store: a hashed directory is read only for the issuer a verification needs", "[native][tls]") {
+  const auto& certs = test_certificates();
+  ScratchDirectory dir("duplex-hashed-store");
+  dir.add(hashed_name(certs.ca), certs.ca);
+  Context context;
+  trust_system_store(context.ctx.get(), SystemTrustPaths{certs.ca, dir.path(), true});
+  CHECK(context.certificates_in_memory() == 0);  // the bundle was not parsed
+
+  CHECK(context.verify(certs.server_cert) == X509_V_OK);
+  CHECK(context.certificates_in_memory() == 1);  // the CA, read from the directory
+  CHECK(context.verify(certs.client_cert) == X509_V_OK);
+  CHECK(context.certificates_in_memory() == 1);  // and kept
+  CHECK(context.verify(certs.self_cert) != X509_V_OK);
+}
+
+TEST_CASE("trust_system_store: the bundle is loaded unless a hashed directory mirrors it", "[native][tls]") {
+  const auto& certs = test_certificates();
+  ScratchDirectory hashed("duplex-hashed-store-2");
+  hashed.add(hashed_name(certs.ca), certs.ca);
+  ScratchDirectory plain("duplex-plain-store");
+  plain.add("ca.pem", certs.ca);
+
+  for (const auto& paths :
+       {SystemTrustPaths{certs.ca, plain.path(), true}, SystemTrustPaths{certs.ca, hashed.path(), false},
+        SystemTrustPaths{certs.ca, hashed.path() + ":" + plain.path(), true}}) {
+    CAPTURE(paths.directory, paths.directory_mirrors_file);
+    Context context;
+    trust_system_store(context.ctx.get(), paths);
+    CHECK(context.certificates_in_memory() == 1);  // the bundle's one CA, parsed up front
+    CHECK(context.verify(certs.server_cert) == X509_V_OK);
+  }
+
+  Context nothing;  // no store at all: nothing is trusted, and no error is left behind
+  trust_system_store(nothing.ctx.get(),
+                     SystemTrustPaths{plain.path() + "/missing.pem", plain.path() + "/missing", true});
+  CHECK(ERR_peek_error() == 0);
+  CHECK(nothing.verify(certs.server_cert) != X509_V_OK);
+}
+
+TEST_CASE("SystemTrustPaths::locate follows SSL_CERT_FILE and SSL_CERT_DIR", "[native][tls]") {
+  const auto& certs = test_certificates();
+  const std::string built_in_file = X509_get_default_cert_file(), built_in_directory = X509_get_default_cert_dir();
+  {
+    // The built-in paths, named through the environment (as some systems do).
+    ScopedEnvironment file("SSL_CERT_FILE", built_in_file);
+    ScopedEnvironment directory("SSL_CERT_DIR", built_in_directory);
+    const auto paths = SystemTrustPaths::locate();
+    CHECK(paths.file == built_in_file);
+    CHECK(paths.directory == built_in_directory);
+    CHECK(paths.directory_mirrors_file == fs::is_directory(built_in_directory));
+  }
+  {
+    ScopedEnvironment file("SSL_CERT_FILE", certs.ca);  // a bundle of one's own
+    ScopedEnvironment directory("SSL_CERT_DIR", built_in_directory);
+    const auto paths = SystemTrustPaths::locate();
+    CHECK(paths.file == certs.ca);
+    CHECK_FALSE(paths.directory_mirrors_file);
+  }
+  {
+    ScopedEnvironment file("SSL_CERT_FILE", built_in_file);
+    ScopedEnvironment directory("SSL_CERT_DIR", certs.dir);  // a directory of one's own
+    const auto paths = SystemTrustPaths::locate();
+    CHECK(paths.directory == certs.dir);
+    CHECK_FALSE(paths.directory_mirrors_file);
+  }
+}
+
+}  // namespace duplex::test
