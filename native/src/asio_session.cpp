@@ -1,7 +1,9 @@
 #include "asio_session.hpp"
 
 #include <sys/socket.h>
+#include <sys/uio.h>
 
+#include <array>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <cerrno>
@@ -27,6 +29,13 @@ constexpr std::size_t max_frames_per_write = 64;
 // loop turn each), while a Ping or Pong queued meanwhile still waits behind
 // no more than this (about 20 ms at 100 Mbit/s) on top of the socket buffer.
 constexpr std::size_t max_bytes_per_write = 256 * 1024;
+// A batch up to this size is written at once, inside the call that queued it
+// (write_now). A bigger one goes through Asio's write operation: its
+// completion comes a loop turn later, so the sends made meanwhile join the
+// next batch, and its buffers are not freed the moment they were allocated
+// (a 64 KiB message freed at once shrinks and regrows the heap, brk and page
+// faults on every message).
+constexpr std::size_t max_bytes_written_at_once = 16 * 1024;
 
 }  // namespace
 
@@ -205,18 +214,33 @@ void AsioSession::drain_engine_events() {
 }
 
 void AsioSession::flush() {
-  if (writing_ || phase_ != Phase::open) return;
-  auto& output = connection_->output();
-  if (output.empty()) {
-    if (close_after_flush_) finish();
-    return;
+  while (!writing_ && phase_ == Phase::open) {
+    auto& output = connection_->output();
+    if (output.empty()) {
+      if (close_after_flush_) finish();
+      return;
+    }
+    const std::size_t batch_bytes = take_output_batch();
+    writing_ = true;
+    if (tls() != nullptr || batch_bytes > max_bytes_written_at_once) return write_async();
+    std::size_t written = 0;
+    if (const auto ec = write_now(written)) return on_written(ec);
+    if (written < batch_bytes) {
+      drop_written(written);
+      return write_async();
+    }
+    complete_write();
   }
+}
+
+std::size_t AsioSession::take_output_batch() {
   in_flight_.clear();
   write_buffers_.clear();
   // The engine frames one fragment's worth at a time; asking it again once
   // its output is taken frames the next.
   std::size_t batch_bytes = 0;
-  for (auto* frames = &output; !frames->empty() && batch_bytes < max_bytes_per_write; frames = &connection_->output()) {
+  auto* frames = &connection_->output();
+  for (; !frames->empty() && batch_bytes < max_bytes_per_write; frames = &connection_->output()) {
     while (!frames->empty() && in_flight_.size() < max_frames_per_write) {
       batch_bytes += frames->front().header_size + frames->front().payload_bytes().size();
       in_flight_.push_back(std::move(frames->front()));
@@ -229,29 +253,65 @@ void AsioSession::flush() {
     const auto payload = frame.payload_bytes();
     if (!payload.empty()) write_buffers_.emplace_back(payload.data(), payload.size());
   }
-  writing_ = true;
+  return batch_bytes;
+}
+
+error_code AsioSession::write_now(std::size_t& written) {
+  // One sendmsg, as the write operation's first attempt would make, but
+  // without the operation: a small message costs no allocation and no trip
+  // through the loop. MSG_DONTWAIT: the loop does the waiting (write_async).
+  std::array<iovec, 2 * max_frames_per_write> iov;
+  msghdr message{};
+  message.msg_iov = iov.data();
+  message.msg_iovlen = write_buffers_.size();
+  for (std::size_t i = 0; i < write_buffers_.size(); ++i)
+    iov[i] = iovec{const_cast<void*>(write_buffers_[i].data()), write_buffers_[i].size()};
+  const int fd = std::get<tcp::socket>(stream_).native_handle();
+  for (;;) {
+    const ssize_t size = ::sendmsg(fd, &message, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (size >= 0) {
+      written = static_cast<std::size_t>(size);
+      return {};
+    }
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return {};
+    if (errno != EINTR) return error_code(errno, boost::system::system_category());
+  }
+}
+
+void AsioSession::drop_written(std::size_t written) {
+  auto first_unwritten = write_buffers_.begin();
+  while (written >= first_unwritten->size()) written -= (first_unwritten++)->size();
+  *first_unwritten += written;
+  write_buffers_.erase(write_buffers_.begin(), first_unwritten);
+}
+
+void AsioSession::write_async() {
   with_stream([this](auto& stream) {
     // A span, not the vector: the write operation keeps a copy of the buffer
     // sequence, and a vector would be copied (allocated) on every write.
     asio::async_write(stream, std::span<const asio::const_buffer>(write_buffers_),
-                      [self = shared_from_this()](const error_code& ec, std::size_t) { self->on_written(ec); });
+                      [self = shared_from_this()](const error_code& ec, std::size_t) {
+                        self->on_written(ec);
+                        if (!ec && self->phase_ != Phase::ended) self->flush();
+                      });
   });
 }
 
 void AsioSession::on_written(const error_code& ec) {
+  if (!ec && phase_ != Phase::ended) return complete_write();
   writing_ = false;
   if (phase_ == Phase::ended) return;
-  if (ec) {
-    // The read side sees the broken connection too and reports it.
-    error_code ignored;
-    tcp_socket().close(ignored);
-    return;
-  }
+  // The read side sees the broken connection too and reports it.
+  error_code ignored;
+  tcp_socket().close(ignored);
+}
+
+void AsioSession::complete_write() {
+  writing_ = false;
   std::size_t flushed = 0;
   for (const auto& frame : in_flight_) flushed += frame.app_bytes;
   in_flight_.clear();
   if (flushed > 0) report([&](TransportEvents& t) { t.on_transport_flushed(flushed); });
-  flush();
 }
 
 void AsioSession::start_close_timer() {

@@ -97,7 +97,17 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   void on_read_error(const boost::system::error_code& ec);
   void drain_engine_events();
   void flush();
+  /// Moves the engine's next frames into in_flight_ and write_buffers_; their bytes.
+  std::size_t take_output_batch();
+  /// Plain TCP: writes write_buffers_ without waiting; `written` is what the kernel took.
+  boost::system::error_code write_now(std::size_t& written);
+  /// Drops the first `written` bytes (fewer than all) from write_buffers_.
+  void drop_written(std::size_t written);
+  /// Writes write_buffers_ with Asio's write operation, waiting as needed.
+  void write_async();
   void on_written(const boost::system::error_code& ec);
+  /// in_flight_ is written: reports its application bytes as flushed.
+  void complete_write();
   void start_close_timer();
   void fail(std::string reason);
   void finish();

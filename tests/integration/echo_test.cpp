@@ -103,6 +103,33 @@ TEST_CASE("every length encoding round-trips: 125, 126, 65535, 65536 bytes and 1
   }
 }
 
+TEST_CASE("5000 small messages sent in one go come back whole and in order", "[integration][echo]") {
+  // More than the socket buffers hold: the writes stop part way through a
+  // frame (header or payload) and carry on when the peer has read.
+  const auto kind = GENERATE(as<std::string>{}, "ws", "python");
+  INFO("peer: " << kind);
+  auto peer = start_peer(kind);
+  std::vector<MessageData> sent;
+  for (std::size_t i = 0; i < 5000; ++i) {
+    const std::size_t size = (i * 7919) % 4096;  // 0 to 4095 bytes, every header form up to 16 bits
+    std::string bytes(size, '\0');
+    for (std::size_t k = 0; k < size; ++k) bytes[k] = static_cast<char>((i + k * 31) & 0xFF);
+    if (i % 2 == 0)
+      sent.emplace_back(ArrayBuffer(bytes));
+    else
+      sent.emplace_back(std::string(size, static_cast<char>('a' + i % 26)));
+  }
+  auto result = echo(peer, sent);
+  REQUIRE(result.messages.size() == sent.size());
+  std::size_t mismatches = 0;
+  for (std::size_t i = 0; i < sent.size(); ++i)
+    if (result.messages[i].index() != sent[i].index() || payload_of(result.messages[i]) != payload_of(sent[i]))
+      ++mismatches;
+  CHECK(mismatches == 0);
+  REQUIRE(result.close);
+  CHECK(result.close->was_clean());
+}
+
 TEST_CASE("bufferedAmount counts queued bytes and falls to 0 once they are written", "[integration][echo]") {
   auto peer = start_ws_peer();
   WebSocket ws(peer.url("/"));
