@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 #include <array>
 #include <boost/asio/post.hpp>
@@ -94,16 +95,40 @@ void AsioSession::read() {
   }
   if (!read_buffer_.empty()) {
     // Just opened: the handshake's buffer goes, and the first wait is a peek
-    // at one byte, which like a read waits without re-arming epoll. (Every
-    // later wait is an async_wait; one that re-arms the registration made
-    // for the connect also re-reports the socket as writable: one more event.)
+    // at one byte, which like a read waits without re-arming epoll. Every
+    // later wait is an async_wait (an EPOLL_CTL_MOD), once the socket is
+    // registered for reading only (register_for_reads).
     std::vector<std::byte>().swap(read_buffer_);
     socket.async_receive(asio::buffer(&peeked_, 1), tcp::socket::message_peek,
                          [self = shared_from_this()](const error_code& ec, std::size_t) { self->on_readable(ec); });
     return;
   }
-  socket.async_wait(tcp::socket::wait_read,
-                    [self = shared_from_this()](const error_code& ec) { self->on_readable(ec); });
+  if (!registered_for_reads_ && !writing_) register_for_reads();
+  if (phase_ == Phase::ended) return;
+  std::get<tcp::socket>(stream_).async_wait(
+      tcp::socket::wait_read, [self = shared_from_this()](const error_code& ec) { self->on_readable(ec); });
+}
+
+// Asio registers a socket for EPOLLOUT when it waits for the connect and
+// keeps that in the registration for good. Edge-triggered, the socket is then
+// reported writable on every re-arm (each async_wait) and on acknowledgements:
+// one more wakeup per message received, for a socket that seldom waits to
+// write. A connection that carries messages is registered once more, for
+// reading only (a write that must wait adds EPOLLOUT back): two epoll_ctl
+// calls and a getsockname, once. Not while a write is in progress, as
+// releasing the socket would cancel it.
+void AsioSession::register_for_reads() {
+  registered_for_reads_ = true;
+  auto& socket = std::get<tcp::socket>(stream_);
+  error_code ec;
+  const tcp protocol = socket.local_endpoint(ec).protocol();
+  if (ec) return;  // not connected any more: the wait reports it
+  const int fd = socket.release(ec);
+  if (ec) return;
+  socket.assign(protocol, fd, ec);
+  if (!ec) return;
+  ::close(fd);
+  on_read_error(ec);
 }
 
 void AsioSession::on_handshake_read(const error_code& ec, std::size_t size) {

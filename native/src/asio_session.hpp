@@ -106,6 +106,8 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   /// Writes write_buffers_ with Asio's write operation, waiting as needed.
   void write_async();
   void on_written(const boost::system::error_code& ec);
+  /// Registers the socket with the reactor again, without EPOLLOUT (see the definition).
+  void register_for_reads();
   /// in_flight_ is written: reports its application bytes as flushed.
   void complete_write();
   void start_close_timer();
@@ -142,7 +144,8 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
 
   // TLS reads; plain TCP reads the handshake's response here, then into ReadScratch.
   std::vector<std::byte> read_buffer_;
-  std::byte peeked_{};  // the first wait once open peeks at a byte (see read())
+  std::byte peeked_{};                 // the first wait once open peeks at a byte (see read())
+  bool registered_for_reads_ = false;  // see register_for_reads()
   bool writing_ = false;
   bool close_after_flush_ = false;
   std::vector<rfc6455::OutgoingFrame> in_flight_;
