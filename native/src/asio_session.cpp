@@ -103,10 +103,9 @@ void AsioSession::read() {
                          [self = shared_from_this()](const error_code& ec, std::size_t) { self->on_readable(ec); });
     return;
   }
-  if (!registered_for_reads_ && !writing_) register_for_reads();
-  if (phase_ == Phase::ended) return;
-  std::get<tcp::socket>(stream_).async_wait(
-      tcp::socket::wait_read, [self = shared_from_this()](const error_code& ec) { self->on_readable(ec); });
+  if (!registered_for_reads_ && !writing_ && !register_for_reads()) return;
+  socket.async_wait(tcp::socket::wait_read,
+                    [self = shared_from_this()](const error_code& ec) { self->on_readable(ec); });
 }
 
 // Asio registers a socket for EPOLLOUT when it waits for the connect and
@@ -117,18 +116,19 @@ void AsioSession::read() {
 // reading only (a write that must wait adds EPOLLOUT back): two epoll_ctl
 // calls and a getsockname, once. Not while a write is in progress, as
 // releasing the socket would cancel it.
-void AsioSession::register_for_reads() {
+bool AsioSession::register_for_reads() {
   registered_for_reads_ = true;
   auto& socket = std::get<tcp::socket>(stream_);
   error_code ec;
   const tcp protocol = socket.local_endpoint(ec).protocol();
-  if (ec) return;  // not connected any more: the wait reports it
+  if (ec) return true;  // not connected any more: the wait reports it
   const int fd = socket.release(ec);
-  if (ec) return;
+  if (ec) return true;  // still registered as before
   socket.assign(protocol, fd, ec);
-  if (!ec) return;
+  if (!ec) return true;
   ::close(fd);
   on_read_error(ec);
+  return false;
 }
 
 void AsioSession::on_handshake_read(const error_code& ec, std::size_t size) {

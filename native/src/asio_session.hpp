@@ -106,8 +106,9 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   /// Writes write_buffers_ with Asio's write operation, waiting as needed.
   void write_async();
   void on_written(const boost::system::error_code& ec);
-  /// Registers the socket with the reactor again, without EPOLLOUT (see the definition).
-  void register_for_reads();
+  /// Registers the socket with the reactor again, without EPOLLOUT (see the
+  /// definition). False if the socket was lost doing so (reported as a read error).
+  bool register_for_reads();
   /// in_flight_ is written: reports its application bytes as flushed.
   void complete_write();
   void start_close_timer();
