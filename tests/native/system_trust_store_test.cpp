@@ -12,16 +12,15 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
-#include <optional>
 #include <string>
 
 #include <unistd.h>
 
 #include "support/peers.hpp"
+#include "support/proxies.hpp"
 
 namespace duplex::test {
 namespace {
@@ -96,27 +95,6 @@ struct Context {
   }
 };
 
-/// Sets an environment variable for one scope, then puts the old value back.
-class ScopedEnvironment {
- public:
-  ScopedEnvironment(const char* name, const std::string& value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    ::setenv(name, value.c_str(), 1);
-  }
-  ~ScopedEnvironment() {
-    if (old_)
-      ::setenv(name_, old_->c_str(), 1);
-    else
-      ::unsetenv(name_);
-  }
-  ScopedEnvironment(const ScopedEnvironment&) = delete;
-  ScopedEnvironment& operator=(const ScopedEnvironment&) = delete;
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
-
 }  // namespace
 
 TEST_CASE("is_hashed_certificate_directory: only '<8 hex digits>.<n>' names count", "[native][tls]") {
@@ -176,23 +154,23 @@ TEST_CASE("SystemTrustPaths::locate follows SSL_CERT_FILE and SSL_CERT_DIR", "[n
   const std::string built_in_file = X509_get_default_cert_file(), built_in_directory = X509_get_default_cert_dir();
   {
     // The built-in paths, named through the environment (as some systems do).
-    ScopedEnvironment file("SSL_CERT_FILE", built_in_file);
-    ScopedEnvironment directory("SSL_CERT_DIR", built_in_directory);
+    ScopedEnv file("SSL_CERT_FILE", built_in_file);
+    ScopedEnv directory("SSL_CERT_DIR", built_in_directory);
     const auto paths = SystemTrustPaths::locate();
     CHECK(paths.file == built_in_file);
     CHECK(paths.directory == built_in_directory);
     CHECK(paths.directory_mirrors_file == fs::is_directory(built_in_directory));
   }
   {
-    ScopedEnvironment file("SSL_CERT_FILE", certs.ca);  // a bundle of one's own
-    ScopedEnvironment directory("SSL_CERT_DIR", built_in_directory);
+    ScopedEnv file("SSL_CERT_FILE", certs.ca);  // a bundle of one's own
+    ScopedEnv directory("SSL_CERT_DIR", built_in_directory);
     const auto paths = SystemTrustPaths::locate();
     CHECK(paths.file == certs.ca);
     CHECK_FALSE(paths.directory_mirrors_file);
   }
   {
-    ScopedEnvironment file("SSL_CERT_FILE", built_in_file);
-    ScopedEnvironment directory("SSL_CERT_DIR", certs.dir);  // a directory of one's own
+    ScopedEnv file("SSL_CERT_FILE", built_in_file);
+    ScopedEnv directory("SSL_CERT_DIR", certs.dir);  // a directory of one's own
     const auto paths = SystemTrustPaths::locate();
     CHECK(paths.directory == certs.dir);
     CHECK_FALSE(paths.directory_mirrors_file);
