@@ -24,6 +24,11 @@ constexpr std::size_t max_tls_read_buffer = 256 * 1024;    // bulk transfers rea
 constexpr std::size_t handshake_read_buffer = 512;         // a 101 response is a few hundred bytes
 // Reads per readiness notification before other sockets get their turn.
 constexpr int max_reads_per_wakeup = 16;
+// Or fewer: once this many messages are reported, the application's loop
+// delivers them before the next read. Each message waits in core/ as an event
+// (about 130 bytes even when empty), so a server sending empty messages could
+// otherwise queue 2 million of them from one wakeup's 4 MiB.
+constexpr std::size_t max_messages_per_wakeup = 1024;
 constexpr std::size_t max_frames_per_write = 64;
 // One write hands the kernel at most this much: a big message goes out in a
 // few large writes (one per 64 KiB fragment would cost a system call and a
@@ -144,7 +149,8 @@ void AsioSession::on_readable(const error_code& ec) {
   if (ec) return on_read_error(ec);
   const int fd = std::get<tcp::socket>(stream_).native_handle();
   const std::span<std::byte> buffer = scratch_.bytes();
-  for (int reads = 0; reads < max_reads_per_wakeup; ++reads) {
+  messages_reported_ = 0;
+  for (int reads = 0; reads < max_reads_per_wakeup && messages_reported_ < max_messages_per_wakeup; ++reads) {
     // MSG_DONTWAIT: this read must not wait (the loop does), and unlike
     // socket::non_blocking(true) it needs no ioctl per connection.
     const ssize_t size = ::recv(fd, buffer.data(), buffer.size(), MSG_DONTWAIT);
@@ -218,6 +224,7 @@ void AsioSession::drain_engine_events() {
           using T = std::decay_t<decltype(e)>;
           if constexpr (std::is_same_v<T, rfc6455::event::MessageReceived>) {
             note_message();
+            ++messages_reported_;
             report([&](TransportEvents& t) { t.on_transport_message(std::move(e.message)); });
           } else if constexpr (std::is_same_v<T, rfc6455::event::PeerStartedClosing>) {
             report([](TransportEvents& t) { t.on_transport_closing(); });

@@ -147,6 +147,7 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   std::vector<std::byte> read_buffer_;
   std::byte peeked_{};                 // the first wait once open peeks at a byte (see read())
   bool registered_for_reads_ = false;  // see register_for_reads()
+  std::size_t messages_reported_ = 0;  // in this wakeup's reads (see on_readable)
   bool writing_ = false;
   bool close_after_flush_ = false;
   std::vector<rfc6455::OutgoingFrame> in_flight_;

@@ -70,6 +70,13 @@ struct Connection::Impl {
   Utf8Validator utf8;       // over `message`, for text
   std::string control;      // payload of the control frame arriving
 
+  // §5.5.3: "If an endpoint receives a Ping frame and has not yet sent Pong
+  // frame(s) in response to previous Ping frame(s), the endpoint MAY elect to
+  // send a Pong frame for only the most recently processed Ping frame."
+  std::optional<std::string> pong_due;  // payload of the latest Ping not yet answered
+  bool pong_overdue = false;            // pong_due was set before this receive() began
+  std::size_t unanswered_ping_bytes = 0;
+
   std::uint16_t close_code = 1005;  // of the Close frame received
   std::string close_reason;
 
@@ -78,7 +85,7 @@ struct Connection::Impl {
   struct Pending {
     std::uint8_t op;
     std::uint8_t rsv;
-    std::string payload;     // as it goes on the wire (compressed if RSV1)
+    std::string payload;  // as it goes on the wire (compressed if RSV1)
     // The payload once it is cut into fragments: they share it (and are masked
     // in place, a part each) instead of copying their parts out.
     std::shared_ptr<std::string> fragments;
@@ -110,6 +117,7 @@ void Connection::receive(std::span<const std::byte> bytes) {
   // Input counts until our side of the protocol is over: after both Close
   // frames, a failure or EOF, the peer has nothing left to say.
   auto reading = [this] { return state_ == State::open || state_ == State::closing_sent; };
+  d.pong_overdue = d.pong_due.has_value();
   while (!bytes.empty() && reading()) {
     if (!d.in_frame) {
       const auto result = d.header_decoder.feed(bytes);
@@ -230,7 +238,7 @@ void Connection::on_control_frame() {
       // §5.5.2: "Upon receipt of a Ping frame, an endpoint MUST send a Pong
       // frame in response, unless it already received a Close frame." Once our
       // own Close frame is queued it is the last frame we write, so no Pong then.
-      if (state_ == State::open) queue_urgent(static_cast<std::uint8_t>(opcode::pong), std::move(d.control));
+      if (state_ == State::open) answer_ping(std::move(d.control));
       d.control = std::string();
       return;
     case opcode::pong:
@@ -240,6 +248,21 @@ void Connection::on_control_frame() {
     default:
       return on_close_frame();
   }
+}
+
+// O(1) per Ping: only the latest is answered (Impl::pong_due), framed when
+// the transport next takes output. Pings that keep coming while that Pong is
+// not taken across reads mean a peer that sends but does not read; past the
+// configured bytes it is failed rather than served forever.
+void Connection::answer_ping(std::string payload) {
+  Impl& d = *impl_;
+  if (d.pong_overdue) {
+    d.unanswered_ping_bytes += 2 + payload.size();  // a control frame's header is 2 bytes
+    if (d.unanswered_ping_bytes > config_.max_unanswered_ping_bytes)
+      return fail(error::ping_flood, "more than " + std::to_string(config_.max_unanswered_ping_bytes) +
+                                         " bytes of Pings while our Pong was not taken");
+  }
+  d.pong_due = std::move(payload);
 }
 
 void Connection::on_close_frame() {
@@ -297,6 +320,11 @@ void Connection::send(Message message) {
 void Connection::ping(std::string payload) {
   if (payload.size() > max_control_payload) throw std::invalid_argument("ping payload longer than 125 bytes");
   if (state_ != State::open) return;
+  const auto waiting =
+      std::count_if(output_.begin(), std::find_if_not(output_.begin(), output_.end(), is_ping_or_pong),
+                    [](const OutgoingFrame& f) { return opcode_of(f) == static_cast<std::uint8_t>(opcode::ping); });
+  if (static_cast<std::size_t>(waiting) >= max_queued_pings)
+    throw std::length_error("too many Pings waiting to be sent");
   queue_urgent(static_cast<std::uint8_t>(opcode::ping), std::move(payload));
 }
 
@@ -355,19 +383,41 @@ OutgoingFrame Connection::make_fragment(std::uint8_t op, const std::shared_ptr<s
 
 // Pings and Pongs go ahead of every data or Close frame not yet taken, in the
 // order they were queued. §5.4: "An endpoint MUST be capable of handling
-// control frames in the middle of a fragmented message."
+// control frames in the middle of a fragmented message." The scan covers the
+// control frames at the front only: at most one Pong and max_queued_pings.
 void Connection::queue_urgent(std::uint8_t op, std::string payload) {
   auto position = std::find_if_not(output_.begin(), output_.end(), is_ping_or_pong);
   output_.insert(position, make_frame(op, std::move(payload), 0));
+}
+
+// The due Pong replaces one still waiting in output_ (§5.5.3), else joins the
+// control frames at the front.
+void Connection::frame_due_pong() {
+  Impl& d = *impl_;
+  OutgoingFrame pong = make_frame(static_cast<std::uint8_t>(opcode::pong), std::move(*d.pong_due), 0);
+  d.pong_due.reset();
+  d.pong_overdue = false;
+  d.unanswered_ping_bytes = 0;
+  auto it = output_.begin();
+  for (; it != output_.end() && is_ping_or_pong(*it); ++it) {
+    if (opcode_of(*it) == static_cast<std::uint8_t>(opcode::pong)) {
+      *it = std::move(pong);
+      return;
+    }
+  }
+  output_.insert(it, std::move(pong));
 }
 
 void Connection::queue_after_data(std::uint8_t op, std::string payload, std::size_t app_bytes, std::uint8_t rsv) {
   impl_->pending.push_back(Impl::Pending{op, rsv, std::move(payload), nullptr, 0, app_bytes, 0});
 }
 
-bool Connection::has_output() const noexcept { return !output_.empty() || !impl_->pending.empty(); }
+bool Connection::has_output() const noexcept {
+  return !output_.empty() || !impl_->pending.empty() || impl_->pong_due.has_value();
+}
 
 detail::FifoQueue<OutgoingFrame>& Connection::output() {
+  if (impl_->pong_due) frame_due_pong();
   refill_output();
   return output_;
 }
@@ -391,9 +441,9 @@ void Connection::refill_output() {
     const bool last = take == remaining;
     // A compressed message counts its application bytes in proportion.
     const std::size_t app =
-        last ? m.app_bytes - m.app_framed
-             : static_cast<std::size_t>(static_cast<long double>(m.app_bytes) * (m.offset + take) / size) -
-                   m.app_framed;
+        last
+            ? m.app_bytes - m.app_framed
+            : static_cast<std::size_t>(static_cast<long double>(m.app_bytes) * (m.offset + take) / size) - m.app_framed;
     m.app_framed += app;
     // §5.4: the first fragment carries the opcode (and RFC 7692 §6.1: RSV1),
     // the others are continuation frames; the last one has FIN set.

@@ -64,6 +64,8 @@ class engine_category final : public std::error_category {
         return "compressed message is not valid DEFLATE data";
       case error::message_too_big:
         return "message exceeds the size limit";
+      case error::ping_flood:
+        return "peer keeps sending Pings while not reading our Pong";
       case error::unexpected_eof:
         return "connection closed without a closing handshake";
     }
@@ -104,6 +106,8 @@ std::uint16_t close_code_for(std::error_code ec) noexcept {
       return 1007;
     case error::message_too_big:
       return 1009;  // §7.4.1: "a message that is too big for it to process"
+    case error::ping_flood:
+      return 1008;  // §7.4.1: "a message that violates its policy"
     default:
       return 1006;  // no Close frame is exchanged: reported as "closed abnormally"
   }

@@ -10,7 +10,7 @@ TEST_CASE("every error has a message and a close code", "[error]") {
     CHECK(ec.category().name() == std::string("duplex.rfc6455"));
     CHECK(ec.message().find("unknown") == std::string::npos);
     const auto code = close_code_for(ec);
-    CHECK((code == 1002 || code == 1006 || code == 1007 || code == 1009));
+    CHECK((code == 1002 || code == 1006 || code == 1007 || code == 1008 || code == 1009));
   }
 }
 
@@ -23,6 +23,7 @@ TEST_CASE("close_code_for maps each family (§7.4.1)", "[error]") {
   CHECK(close_code_for(error::invalid_utf8) == 1007);
   CHECK(close_code_for(error::invalid_close_reason) == 1007);
   CHECK(close_code_for(error::message_too_big) == 1009);
+  CHECK(close_code_for(error::ping_flood) == 1008);
   for (auto e : {error::handshake_malformed, error::handshake_too_large, error::handshake_bad_status,
                  error::handshake_bad_accept, error::handshake_eof, error::unexpected_eof}) {
     CHECK(close_code_for(e) == 1006);

@@ -38,7 +38,16 @@ struct ConnectionConfig {
   /// payload bytes (RFC 6455 §5.4), so a Ping, Pong or Close never waits behind
   /// more than one fragment. See default_max_fragment_size.
   std::size_t max_fragment_size = default_max_fragment_size;
+  /// Ping bytes (frames included) accepted while the Pong answering an
+  /// earlier receive()'s Ping has not been taken by output(): the peer keeps
+  /// pinging but does not read. Past it the connection fails with
+  /// error::ping_flood (close 1008). A reading peer never comes near it: its
+  /// Pings are answered once per output() (RFC 6455 §5.5.3).
+  std::size_t max_unanswered_ping_bytes = 1u << 20;
 };
+
+/// Our own Pings waiting in output() at once; ping() refuses one more.
+inline constexpr std::size_t max_queued_pings = 8;
 
 /// A frame ready to write: header, then the (already masked) payload. Write
 /// both with one gathered write; `app_bytes` is the application payload it
@@ -124,7 +133,8 @@ class Connection {
   /// permessage-deflate is in use (RFC 7692 §6). Ignored unless open.
   void send(Message message);
   /// Queue a Ping (payload ≤ 125 bytes, §5.5). Ignored unless open.
-  /// Throws std::invalid_argument if the payload is longer.
+  /// Throws std::invalid_argument if the payload is longer, std::length_error
+  /// if max_queued_pings of ours are still waiting in output().
   void ping(std::string payload = {});
   /// Start the closing handshake (§7.1.2). Ignored unless open. `code` must be
   /// valid to send; `reason` ≤ 123 bytes of UTF-8 (ignored without a code).
@@ -138,7 +148,9 @@ class Connection {
   /// payload bytes in all). Pings and Pongs are put ahead of every data or
   /// Close frame still here (RFC 6455 §5.4: "control frames MAY be injected
   /// in the middle of a fragmented message"); a Close frame follows the data
-  /// queued before it.
+  /// queued before it. Pongs coalesce: however many Pings arrived since the
+  /// last call, one Pong answers the latest (§5.5.3), and it replaces a Pong
+  /// still here, so Pings cost O(1) each and at most one Pong waits.
   detail::FifoQueue<OutgoingFrame>& output();
   /// True if frames are ready or data is still waiting to be framed.
   bool has_output() const noexcept;
@@ -156,6 +168,8 @@ class Connection {
   OutgoingFrame make_fragment(std::uint8_t opcode, const std::shared_ptr<std::string>& message, std::size_t offset,
                               std::size_t size, std::size_t app_bytes, std::uint8_t rsv, bool fin);
   void queue_urgent(std::uint8_t opcode, std::string payload);
+  void answer_ping(std::string payload);
+  void frame_due_pong();
   void queue_after_data(std::uint8_t opcode, std::string payload, std::size_t app_bytes, std::uint8_t rsv = 0);
   void refill_output();
   void on_frame_header();

@@ -39,6 +39,8 @@ enum class error {
   invalid_compressed_data,  ///< RFC 7692 §7.2.2: a compressed message is not valid DEFLATE data
   // size: close 1009
   message_too_big,  ///< message exceeds the configured limit
+  // policy: close 1008
+  ping_flood,  ///< Pings keep arriving while the peer does not take our Pong (it is not reading)
   // transport-level
   unexpected_eof,  ///< TCP closed without a closing handshake: 1006
 };
