@@ -10,9 +10,10 @@ stdout once ready. With --exit-with-stdin it exits when its stdin, a pipe,
 reaches EOF (the parent died). Exits on SIGTERM and SIGINT.
 
 The request path names the scenario (GET /<scenario>[/<argument>][?id=<id>]); see
-SCENARIOS below. Extension offers are ignored (permessage-deflate is never
-negotiated, so RSV1 stays illegal) except by the deflate-* scenarios, which
-accept permessage-deflate, and unoffered-extension, which selects x-unknown.
+SCENARIOS below, and FLOODS in hostile_floods.py. Extension offers are ignored
+(permessage-deflate is never negotiated, so RSV1 stays illegal) except by the
+deflate-* scenarios, which accept permessage-deflate, and unoffered-extension,
+which selects x-unknown.
 
 The server serves any number of connections, each in turn or at once. What
 a client did is reported on stdout, one flushed line per fact, each prefixed
@@ -33,69 +34,30 @@ with the connection's id (the request's ``?id=`` query, ``-`` without one):
 
 import argparse
 import asyncio
-import base64
-import contextvars
-import hashlib
-import os
 import signal
 import socket
 import struct
-import sys
 import urllib.parse
 import zlib
 
+from hostile_floods import FLOODS
+from hostile_wire import (
+    OP_BINARY,
+    OP_CLOSE,
+    OP_CONT,
+    OP_PING,
+    OP_PONG,
+    OP_TEXT,
+    accept_value,
+    close_frame,
+    connection_id,
+    frame,
+    handshake_response,
+    report,
+)
 from peer_lifetime import watch_stdin
 
-GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 MAX_REQUEST_HEAD = 64 * 1024
-
-OP_CONT, OP_TEXT, OP_BINARY, OP_CLOSE, OP_PING, OP_PONG = 0x0, 0x1, 0x2, 0x8, 0x9, 0xA
-
-
-# The id of the connection being served (the request's ?id= query, "-" if none).
-connection_id = contextvars.ContextVar("connection_id", default=None)
-
-
-def report(line):
-    tag = connection_id.get()
-    sys.stdout.write((line if tag is None else f"{tag} {line}") + "\n")
-    sys.stdout.flush()
-
-
-def accept_value(key):
-    return base64.b64encode(hashlib.sha1(key.encode() + GUID).digest()).decode()
-
-
-def frame(opcode, payload=b"", fin=True, rsv=0, mask=None, length=None):
-    """One server frame; `length` overrides the encoded payload length."""
-    first = (0x80 if fin else 0) | (rsv << 4) | opcode
-    n = len(payload) if length is None else length
-    mask_bit = 0x80 if mask is not None else 0
-    if n <= 125:
-        head = struct.pack("!BB", first, mask_bit | n)
-    elif n <= 0xFFFF:
-        head = struct.pack("!BBH", first, mask_bit | 126, n)
-    else:
-        head = struct.pack("!BBQ", first, mask_bit | 127, n)
-    if mask is not None:
-        head += mask
-        payload = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
-    return head + payload
-
-
-def close_frame(code, reason=b""):
-    return frame(OP_CLOSE, struct.pack("!H", code) + reason)
-
-
-def handshake_response(key, extra=()):
-    lines = [
-        "HTTP/1.1 101 Switching Protocols",
-        "Upgrade: websocket",
-        "Connection: Upgrade",
-        "Sec-WebSocket-Accept: " + accept_value(key),
-        *extra,
-    ]
-    return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
 
 class Client:
@@ -408,6 +370,23 @@ async def play_frame_with_handshake(c, arg):
     await c.serve_frames()
 
 
+async def play_pong_only(c, arg):
+    # Answers each Ping of the client with a Pong and sends nothing else, so
+    # only the Pongs show the client that this end is alive. The Pings are
+    # reported as CLIENT-FRAME 9 <hex>.
+    await c.accept()
+    read_frame = c.read_frame
+
+    async def read_and_answer():
+        got = await read_frame()
+        if got is not None and got[1] == OP_PING:
+            await c.send(frame(OP_PONG, got[2]))
+        return got
+
+    c.read_frame = read_and_answer
+    await c.serve_frames()
+
+
 SCENARIOS = {
     # opening handshake: the client must fail without sending a frame
     "status-200": refuse(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"),
@@ -488,6 +467,10 @@ SCENARIOS = {
         struct.pack("!BBH", 0x81, 126, 5) + b"hello", close_frame(1000)
     ),
     "after-close-junk": after_accept(close_frame(1000, b"bye"), frame(OP_TEXT, b"late"), b"\xff\xff junk"),
+    # liveness: a server that sends nothing at all (Pings unanswered), and
+    # one that sends nothing but Pongs
+    "silent": after_accept(),
+    "pong-only": play_pong_only,
 }
 
 
@@ -522,7 +505,7 @@ async def handle(reader, writer):
         if "sec-websocket-extensions" in headers:
             report(f"OFFER {headers['sec-websocket-extensions']}")
         name, _, arg = path.lstrip("/").partition("/")
-        play = SCENARIOS.get(name)
+        play = SCENARIOS.get(name) or FLOODS.get(name)
         if play is None:
             writer.write(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
             await writer.drain()
