@@ -174,15 +174,15 @@ std::string mib_of(std::uint64_t n) { return std::string(static_cast<std::size_t
 
 }  // namespace
 
-TEST_CASE("a million empty Pings in one burst: one Pong per read, the loop stays responsive", "[native][flood]") {
+TEST_CASE("a million empty Pings in one burst: a few Pongs per read, the loop stays responsive", "[native][flood]") {
   const auto run = play_flood({"/ping-flood/1000000"});
   INFO(run.describe());
   check_closed_cleanly(run);
   check_responsive(run);
   CHECK(run.reported("FLOOD-SENT") == 2'000'000);
-  // RFC 6455 §5.5.3: only the latest Ping of each read is answered.
+  // RFC 6455 §5.5.3: at most max_pongs_waiting (16) Pings of each read are answered.
   CHECK(run.reported("CLIENT-PONGS") >= 1);
-  CHECK(run.reported("CLIENT-PONGS") < 1000);
+  CHECK(run.reported("CLIENT-PONGS") < 10'000);
   check_budget(run, 2'000'000, 16 * MiB);
 }
 

@@ -73,8 +73,10 @@ struct Connection::Impl {
   // §5.5.3: "If an endpoint receives a Ping frame and has not yet sent Pong
   // frame(s) in response to previous Ping frame(s), the endpoint MAY elect to
   // send a Pong frame for only the most recently processed Ping frame."
-  std::optional<std::string> pong_due;  // payload of the latest Ping not yet answered
-  bool pong_overdue = false;            // pong_due was set before this receive() began
+  // Payloads of the Pings not yet answered, at most max_pongs_waiting: past
+  // that the last one is replaced, so it always answers the latest Ping.
+  detail::FifoQueue<std::string> pongs_due;
+  bool pong_overdue = false;  // pongs were due before this receive() began
   std::size_t unanswered_ping_bytes = 0;
 
   std::uint16_t close_code = 1005;  // of the Close frame received
@@ -117,7 +119,7 @@ void Connection::receive(std::span<const std::byte> bytes) {
   // Input counts until our side of the protocol is over: after both Close
   // frames, a failure or EOF, the peer has nothing left to say.
   auto reading = [this] { return state_ == State::open || state_ == State::closing_sent; };
-  d.pong_overdue = d.pong_due.has_value();
+  d.pong_overdue = !d.pongs_due.empty();
   while (!bytes.empty() && reading()) {
     if (!d.in_frame) {
       const auto result = d.header_decoder.feed(bytes);
@@ -250,8 +252,8 @@ void Connection::on_control_frame() {
   }
 }
 
-// O(1) per Ping: only the latest is answered (Impl::pong_due), framed when
-// the transport next takes output. Pings that keep coming while that Pong is
+// O(1) per Ping: up to max_pongs_waiting are answered, then only the latest
+// (Impl::pongs_due), framed when the transport next takes output. Pings that keep coming while that Pong is
 // not taken across reads mean a peer that sends but does not read; past the
 // configured bytes it is failed rather than served forever.
 void Connection::answer_ping(std::string payload) {
@@ -262,7 +264,10 @@ void Connection::answer_ping(std::string payload) {
       return fail(error::ping_flood, "more than " + std::to_string(config_.max_unanswered_ping_bytes) +
                                          " bytes of Pings while our Pong was not taken");
   }
-  d.pong_due = std::move(payload);
+  if (d.pongs_due.size() < max_pongs_waiting)
+    d.pongs_due.push_back(std::move(payload));
+  else
+    d.pongs_due.back() = std::move(payload);
 }
 
 void Connection::on_close_frame() {
@@ -390,22 +395,30 @@ void Connection::queue_urgent(std::uint8_t op, std::string payload) {
   output_.insert(position, make_frame(op, std::move(payload), 0));
 }
 
-// The due Pong replaces one still waiting in output_ (§5.5.3), else joins the
-// control frames at the front.
-void Connection::frame_due_pong() {
+// The due Pongs join the control frames at the front of output_; Pongs
+// still waiting there, the oldest first, make room so that no more than
+// max_pongs_waiting wait at once (§5.5.3).
+void Connection::frame_due_pongs() {
   Impl& d = *impl_;
-  OutgoingFrame pong = make_frame(static_cast<std::uint8_t>(opcode::pong), std::move(*d.pong_due), 0);
-  d.pong_due.reset();
-  d.pong_overdue = false;
-  d.unanswered_ping_bytes = 0;
-  auto it = output_.begin();
-  for (; it != output_.end() && is_ping_or_pong(*it); ++it) {
-    if (opcode_of(*it) == static_cast<std::uint8_t>(opcode::pong)) {
-      *it = std::move(pong);
-      return;
+  const auto is_pong = [](const OutgoingFrame& f) { return opcode_of(f) == static_cast<std::uint8_t>(opcode::pong); };
+  auto control_end = std::find_if_not(output_.begin(), output_.end(), is_ping_or_pong);
+  auto waiting = static_cast<std::size_t>(std::count_if(output_.begin(), control_end, is_pong));
+  for (auto it = output_.begin(); waiting + d.pongs_due.size() > max_pongs_waiting;) {
+    if (is_pong(*it)) {
+      it = output_.erase(it);
+      --waiting;
+    } else {
+      ++it;
     }
   }
-  output_.insert(it, std::move(pong));
+  control_end = std::find_if_not(output_.begin(), output_.end(), is_ping_or_pong);
+  std::vector<OutgoingFrame> pongs;
+  pongs.reserve(d.pongs_due.size());
+  while (!d.pongs_due.empty())
+    pongs.push_back(make_frame(static_cast<std::uint8_t>(opcode::pong), d.pongs_due.take_front(), 0));
+  output_.insert(control_end, std::make_move_iterator(pongs.begin()), std::make_move_iterator(pongs.end()));
+  d.pong_overdue = false;
+  d.unanswered_ping_bytes = 0;
 }
 
 void Connection::queue_after_data(std::uint8_t op, std::string payload, std::size_t app_bytes, std::uint8_t rsv) {
@@ -413,11 +426,11 @@ void Connection::queue_after_data(std::uint8_t op, std::string payload, std::siz
 }
 
 bool Connection::has_output() const noexcept {
-  return !output_.empty() || !impl_->pending.empty() || impl_->pong_due.has_value();
+  return !output_.empty() || !impl_->pending.empty() || !impl_->pongs_due.empty();
 }
 
 detail::FifoQueue<OutgoingFrame>& Connection::output() {
-  if (impl_->pong_due) frame_due_pong();
+  if (!impl_->pongs_due.empty()) frame_due_pongs();
   refill_output();
   return output_;
 }

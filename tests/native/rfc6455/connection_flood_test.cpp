@@ -54,43 +54,59 @@ void check_linear(double small_seconds, double big_seconds, std::size_t big_byte
 
 }  // namespace
 
-TEST_CASE("§5.5.3: Pings that arrive together are answered by one Pong carrying the latest payload",
-          "[connection][flood]") {
+TEST_CASE("a few Pings that arrive together are each answered, in order", "[connection][flood]") {
   const std::string input = server_frame(0x89, "one") + server_frame(0x89, "two") + server_frame(0x89, "three");
   for_each_split(input, [](const Chunks& chunks) {
     auto c = run(chunks);
     const auto out = take_output(c);
-    REQUIRE(out.size() == 1);
-    CHECK(out[0].opcode == 0xA);
-    CHECK(out[0].payload == "three");
+    REQUIRE(out.size() == 3);
+    CHECK(out[0].payload == "one");
+    CHECK(out[1].payload == "two");
+    CHECK(out[2].payload == "three");
+    for (const auto& f : out) CHECK(f.opcode == 0xA);
   });
 }
 
-TEST_CASE("§5.5.3: a Pong not yet taken is replaced by the answer to a later Ping", "[connection][flood]") {
-  Connection c({}, counting_source());
-  c.receive(bytes_of(server_frame(0x89, "first")));
-  REQUIRE(c.output().size() == 1);  // framed, not taken
-  c.receive(bytes_of(server_frame(0x89, "second")));
+TEST_CASE("§5.5.3: past max_pongs_waiting Pings, the last Pong answers the latest", "[connection][flood]") {
+  std::string input;
+  for (int i = 0; i < 40; ++i) input += server_frame(0x89, std::to_string(i));
+  auto c = run({input});
   const auto out = take_output(c);
-  REQUIRE(out.size() == 1);
-  CHECK(out[0].opcode == 0xA);
-  CHECK(out[0].payload == "second");
+  REQUIRE(out.size() == max_pongs_waiting);
+  CHECK(out.front().payload == "0");
+  CHECK(out.back().payload == "39");
 }
 
-TEST_CASE("Pongs and our Pings go ahead of data already queued, one Pong at most", "[connection][flood]") {
+TEST_CASE("§5.5.3: Pongs not yet taken make room for the answers to later Pings", "[connection][flood]") {
+  Connection c({}, counting_source());
+  std::string pings;
+  for (std::size_t i = 0; i < max_pongs_waiting; ++i) pings += server_frame(0x89, "old");
+  c.receive(bytes_of(pings));
+  REQUIRE(c.output().size() == max_pongs_waiting);  // framed, not taken
+  c.receive(bytes_of(server_frame(0x89, "new")));
+  const auto out = take_output(c);
+  REQUIRE(out.size() == max_pongs_waiting);
+  CHECK(out.front().payload == "old");
+  CHECK(out.back().payload == "new");
+}
+
+TEST_CASE("Pongs and our Pings go ahead of data already queued", "[connection][flood]") {
   Connection c({}, counting_source());
   c.send({duplex::Message::Kind::text, std::string(100, 'x')});
   c.ping("ours");
   c.receive(bytes_of(server_frame(0x89, "a") + server_frame(0x89, "b")));
   const auto out = take_output(c);
-  REQUIRE(out.size() == 3);
+  REQUIRE(out.size() == 4);
   CHECK(out[0].opcode == 0x9);
   CHECK(out[1].opcode == 0xA);
-  CHECK(out[1].payload == "b");
-  CHECK(out[2].opcode == 0x1);
+  CHECK(out[1].payload == "a");
+  CHECK(out[2].opcode == 0xA);
+  CHECK(out[2].payload == "b");
+  CHECK(out[3].opcode == 0x1);
 }
 
-TEST_CASE("a million empty Pings in one read cost linear time and leave one Pong", "[connection][flood]") {
+TEST_CASE("a million empty Pings in one read cost linear time and leave max_pongs_waiting Pongs",
+          "[connection][flood]") {
   const std::string small = empty_frames(0x89, 100'000);
   const std::string big = empty_frames(0x89, 1'000'000);
   Connection c1({}, counting_source());
@@ -105,8 +121,8 @@ TEST_CASE("a million empty Pings in one read cost linear time and leave one Pong
   CHECK(c2.state() == Connection::State::open);
   CHECK(take_events(c2).empty());
   const auto out = take_output(c2);
-  REQUIRE(out.size() == 1);
-  CHECK(out[0].opcode == 0xA);
+  REQUIRE(out.size() == max_pongs_waiting);
+  for (const auto& f : out) CHECK(f.opcode == 0xA);
 }
 
 TEST_CASE("Pings in 64 KiB reads, output taken after each, cost linear time and never fail", "[connection][flood]") {
@@ -130,12 +146,12 @@ TEST_CASE("Pings that keep coming while our Pong is not taken fail the connectio
   const auto events = take_events(c);
   REQUIRE(events.size() == 1);
   CHECK(std::get<event::Failed>(events[0]).error == error::ping_flood);
-  // What waits meanwhile is bounded: the one Pong, then our Close 1008.
+  // What waits meanwhile is bounded: the Pongs, then our Close 1008.
   const auto out = take_output(c);
-  REQUIRE(out.size() == 2);
-  CHECK(out[0].opcode == 0xA);
-  CHECK(out[1].opcode == 0x8);
-  CHECK(close_code_of(out[1]) == 1008);
+  REQUIRE(out.size() == max_pongs_waiting + 1);
+  CHECK(out.front().opcode == 0xA);
+  CHECK(out.back().opcode == 0x8);
+  CHECK(close_code_of(out.back()) == 1008);
 }
 
 TEST_CASE("the unanswered-Ping count starts again once our Pong is taken", "[connection][flood]") {

@@ -28,6 +28,13 @@ class FifoQueue {
 
   /// Inserts before `position` (an iterator of this queue).
   void insert(iterator position, T item) { items_.insert(position, std::move(item)); }
+  /// Inserts [first, last) before `position`.
+  template <class InputIt>
+  void insert(iterator position, InputIt first, InputIt last) {
+    items_.insert(position, first, last);
+  }
+  /// Removes the item at `position`; returns the iterator after it.
+  iterator erase(iterator position) { return items_.erase(position); }
 
   void push_back(T item) {
     // Drop the taken prefix once it is at least half the storage, so a queue

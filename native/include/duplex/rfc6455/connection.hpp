@@ -38,16 +38,19 @@ struct ConnectionConfig {
   /// payload bytes (RFC 6455 §5.4), so a Ping, Pong or Close never waits behind
   /// more than one fragment. See default_max_fragment_size.
   std::size_t max_fragment_size = default_max_fragment_size;
-  /// Ping bytes (frames included) accepted while the Pong answering an
-  /// earlier receive()'s Ping has not been taken by output(): the peer keeps
+  /// Ping bytes (frames included) accepted while the Pongs answering an
+  /// earlier receive()'s Pings have not been taken by output(): the peer keeps
   /// pinging but does not read. Past it the connection fails with
   /// error::ping_flood (close 1008). A reading peer never comes near it: its
-  /// Pings are answered once per output() (RFC 6455 §5.5.3).
+  /// Pings are answered at each output() (RFC 6455 §5.5.3).
   std::size_t max_unanswered_ping_bytes = 1u << 20;
 };
 
 /// Our own Pings waiting in output() at once; ping() refuses one more.
 inline constexpr std::size_t max_queued_pings = 8;
+/// Pongs waiting in output() at once. Up to this many Pings are each
+/// answered; past it only the latest is (RFC 6455 §5.5.3).
+inline constexpr std::size_t max_pongs_waiting = 16;
 
 /// A frame ready to write: header, then the (already masked) payload. Write
 /// both with one gathered write; `app_bytes` is the application payload it
@@ -149,8 +152,8 @@ class Connection {
   /// Close frame still here (RFC 6455 §5.4: "control frames MAY be injected
   /// in the middle of a fragmented message"); a Close frame follows the data
   /// queued before it. Pongs coalesce: however many Pings arrived since the
-  /// last call, one Pong answers the latest (§5.5.3), and it replaces a Pong
-  /// still here, so Pings cost O(1) each and at most one Pong waits.
+  /// last call, at most max_pongs_waiting Pongs wait here, the last one
+  /// answering the latest Ping (§5.5.3), so a Ping costs O(1).
   detail::FifoQueue<OutgoingFrame>& output();
   /// True if frames are ready or data is still waiting to be framed.
   bool has_output() const noexcept;
@@ -169,7 +172,7 @@ class Connection {
                               std::size_t size, std::size_t app_bytes, std::uint8_t rsv, bool fin);
   void queue_urgent(std::uint8_t opcode, std::string payload);
   void answer_ping(std::string payload);
-  void frame_due_pong();
+  void frame_due_pongs();
   void queue_after_data(std::uint8_t opcode, std::string payload, std::size_t app_bytes, std::uint8_t rsv = 0);
   void refill_output();
   void on_frame_header();
