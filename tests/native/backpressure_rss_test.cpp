@@ -7,23 +7,13 @@
 #include <chrono>
 #include <cstdio>
 #include <duplex/duplex.hpp>
-#include <fstream>
 #include <string>
 
 #include "support/peers.hpp"
+#include "support/process_stats.hpp"
 
 namespace duplex::test {
 namespace {
-
-/// A "<field>: <n> kB" line of /proc/self/status, in bytes.
-std::uint64_t proc_status_bytes(const std::string& field) {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind(field + ":", 0) == 0) return std::stoull(line.substr(field.size() + 1)) * 1024;
-  }
-  return 0;
-}
 
 constexpr std::uint64_t MiB = 1024 * 1024;
 
@@ -49,7 +39,8 @@ TEST_CASE("1 GiB driven by bufferedamountlow keeps peak RSS near the threshold",
 
   auto peer = start_ws_peer();
   const std::string chunk(message_size, 'x');
-  const std::uint64_t baseline = proc_status_bytes("VmRSS");
+  const std::uint64_t baseline = resident_bytes();
+  reset_peak_resident();
   WebSocket ws(peer.url("/discard"));
   ws.buffered_amount_low_threshold(threshold);
   std::uint64_t sent = 0, peak_buffered = 0;
@@ -73,7 +64,7 @@ TEST_CASE("1 GiB driven by bufferedamountlow keeps peak RSS near the threshold",
   const auto start = std::chrono::steady_clock::now();
   run();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const std::uint64_t peak = proc_status_bytes("VmHWM");
+  const std::uint64_t peak = peak_resident_bytes();
   std::printf(
       "backpressure: %llu MiB in %.2f s (%.0f MiB/s); peak bufferedAmount %llu MiB; RSS baseline %.1f MiB, "
       "peak %.1f MiB (+%.1f MiB, bound +%llu MiB)\n",
