@@ -19,12 +19,34 @@ TEST_CASE("duplex -H sends cookies and other headers", "[cli][network]") {
   CHECK(run.status == 0);
 }
 
-TEST_CASE("duplex --proxy goes through a SOCKS5 proxy", "[cli][network]") {
-  auto proxy = start_microsocks();
-  auto peer = start_ws_peer();
-  auto run = run_cli("via socks\\n", "-q --proxy " + proxy.url("socks5h") + " " + peer.url("/"));
-  CHECK(run.output.find("via socks\n") != std::string::npos);
-  CHECK(run.status == 0);
+// The peers accept only the address the proxies connect from: an echo went
+// through the proxy.
+TEST_CASE("duplex --proxy goes through SOCKS5 and HTTP CONNECT proxies, ws:// and wss://", "[cli][network]") {
+  auto plain = start_ws_peer_behind_proxy();
+  auto tls = start_ws_peer_behind_proxy(true);
+  const std::string cacert = "--cacert " + test_certificates().ca + " ";
+  auto direct = run_cli("", "-q --proxy direct " + plain.url("/"));
+  INFO(direct.output);
+  CHECK(direct.output.find("server answered 403") != std::string::npos);
+  CHECK(direct.status != 0);
+  auto direct_tls = run_cli("", "-q --proxy direct " + cacert + tls.url("/"));
+  INFO(direct_tls.output);
+  CHECK(direct_tls.output.find("server answered 403") != std::string::npos);
+  CHECK(direct_tls.status != 0);
+
+  auto socks = start_microsocks();
+  auto http = start_tinyproxy();
+  for (const std::string& proxy : {socks.url("socks5h"), http.url("http")}) {
+    INFO(proxy);
+    auto run = run_cli("via proxy\\n", "-q --proxy " + proxy + " " + plain.url("/"));
+    INFO(run.output);
+    CHECK(run.output.find("via proxy\n") != std::string::npos);
+    CHECK(run.status == 0);
+    auto run_tls = run_cli("via proxy over TLS\\n", "-q --proxy " + proxy + " " + cacert + tls.url("/"));
+    INFO(run_tls.output);
+    CHECK(run_tls.output.find("via proxy over TLS\n") != std::string::npos);
+    CHECK(run_tls.status == 0);
+  }
 }
 
 TEST_CASE("duplex --insecure warns, then accepts a self-signed certificate", "[cli][network]") {

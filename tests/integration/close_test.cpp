@@ -3,6 +3,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <cstdlib>
+#include <string>
+
 #include "integration/recorder.hpp"
 #include "support/peers.hpp"
 
@@ -10,6 +14,30 @@ namespace duplex::test {
 namespace {
 
 Peer start_peer(const std::string& kind) { return kind == "ws" ? start_ws_peer() : start_python_peer(); }
+
+// What the npm ws peer saw on its /no-close-reply connection `id`, asked over
+// its /report/<id> path (a WebAssembly test cannot read the peer's output).
+std::string peer_report(const Peer& peer, const std::string& id) {
+  WebSocket query(peer.url("/report/" + id));
+  std::string report;
+  query.onmessage([&](const MessageEvent& e) { report = e.text(); });
+  run();  // the peer closes after its one message
+  return report;
+}
+
+// The value of `name=` in a report of space-separated name=value fields.
+std::string report_field(const std::string& report, const std::string& name) {
+  const std::string key = name + "=";
+  std::size_t at = 0;
+  while ((at = report.find(key, at)) != std::string::npos) {
+    if (at == 0 || report[at - 1] == ' ') {
+      const std::size_t start = at + key.size();
+      return report.substr(start, report.find(' ', start) - start);
+    }
+    at += key.size();
+  }
+  return {};
+}
 
 }  // namespace
 
@@ -103,15 +131,28 @@ TEST_CASE("an unanswered opening handshake fails after the open timeout", "[inte
 
 TEST_CASE("an unanswered close is dropped after the close timeout, not clean", "[integration][close]") {
   auto peer = start_ws_peer();
+  // Unique within the peer, which a WebAssembly run shares between tests.
+  const std::string id = "close-timeout-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
   Options options;
   options.close_timeout = std::chrono::milliseconds(300);
-  WebSocket ws(peer.url("/no-close-reply"), {}, options);
+  WebSocket ws(peer.url("/no-close-reply?id=" + id), {}, options);
   Recorder recorder(ws);
   ws.onopen([&](const Event&) { ws.close(1000); });
   run();
   REQUIRE(recorder.close);
   CHECK_FALSE(recorder.close->was_clean());
   CHECK(recorder.close->code() == 1006);
+  // The peer saw our Close frame, then the TCP connection ended from our side
+  // once the close timeout had run out: not at once, and not much later
+  // (e.g. when a host's own, longer close timer fires).
+  const std::string seen = peer_report(peer, id);
+  INFO("the peer saw: " << seen);
+  CHECK(report_field(seen, "close") == "1000");
+  const std::string tcp = report_field(seen, "tcp");
+  CHECK((tcp == "fin" || tcp == "reset"));
+  const int after_close_ms = std::atoi(report_field(seen, "after_close_ms").c_str());
+  CHECK(after_close_ms >= 250);
+  CHECK(after_close_ms < 2000);
 }
 
 TEST_CASE("close() while connecting fails the connection", "[integration][close]") {

@@ -7,6 +7,7 @@
 #include <duplex/duplex.hpp>
 #include <memory>
 
+#include "native/hostile_support.hpp"
 #include "support/peers.hpp"
 
 namespace duplex::test {
@@ -33,10 +34,12 @@ TEST_CASE("sockets run on an application-owned io_context", "[native][asio]") {
 }
 
 TEST_CASE("destroying an open WebSocket closes it in the background", "[native][asio]") {
-  auto peer = start_ws_peer();
+  // The hostile server's "silent" scenario reports the client's Close frame
+  // and answers it, as a server does.
+  auto& peer = hostile::hostile_peer();
   boost::asio::io_context io;
   native::AsioBackend backend(io);
-  auto ws = std::make_unique<WebSocket>(backend, peer.url("/"));
+  auto ws = std::make_unique<WebSocket>(backend, peer.url("/silent?id=destroyed-while-open"));
   bool opened = false;
   int events_after_destruction = 0;
   ws->onopen([&](const Event&) {
@@ -46,8 +49,13 @@ TEST_CASE("destroying an open WebSocket closes it in the background", "[native][
   ws->onclose([&](const CloseEvent&) { ++events_after_destruction; });
   io.run_for(std::chrono::seconds(20));
   CHECK(opened);
-  CHECK(io.stopped());  // the 1001 closing handshake finished and the session let go
+  CHECK(io.stopped());  // the closing handshake finished and nothing was left on the loop
   CHECK(events_after_destruction == 0);
+  const auto server = hostile::read_server_log(peer.process, "destroyed-while-open");
+  INFO("server: " << hostile::joined(server.lines));
+  // RFC 6455 §7.4.1: "1001 indicates that an endpoint is \"going away\"".
+  CHECK(server.client_close_code() == "1001");
+  CHECK((server.has("SERVER-CLOSED") || server.has("CLIENT-EOF")));  // the TCP connection ended
 }
 
 TEST_CASE("destroying a connecting WebSocket aborts it", "[native][asio]") {

@@ -87,6 +87,39 @@ std::string noise(std::size_t n) {
   return s;
 }
 
+// Random hex digits: they compress to about half, but not by repeating
+// themselves within a message, so only an earlier message's copy in the
+// compression context can make a second one cheap.
+std::string hex_noise(std::size_t n) {
+  std::mt19937 rng(17);
+  std::string s(n, '\0');
+  for (auto& ch : s) ch = "0123456789abcdef"[rng() % 16];
+  return s;
+}
+
+/// Sends `text` `times` times to the npm `ws` peer's /wire-size path, each
+/// after the answer to the one before, and returns the answers: how many
+/// bytes each message's frames took on the TCP connection, as received.
+std::vector<std::size_t> wire_sizes(const Peer& peer, const std::string& text, int times, Options options) {
+  WebSocket ws(peer.url("/wire-size"), {}, std::move(options));
+  std::vector<std::size_t> sizes;
+  std::string ending;  // the error and close events, for a failure's message
+  ws.onopen([&](const Event&) { ws.send(text); });
+  ws.onmessage([&](const MessageEvent& e) {
+    sizes.push_back(std::stoul(e.text()));
+    if (static_cast<int>(sizes.size()) < times)
+      ws.send(text);
+    else
+      ws.close(1000);
+  });
+  ws.onerror([&](const ErrorEvent& e) { ending = "error: " + e.message() + "; "; });
+  ws.onclose([&](const CloseEvent& e) { ending += "close " + std::to_string(e.code()) + " " + e.reason(); });
+  run();
+  INFO(ending);
+  REQUIRE(static_cast<int>(sizes.size()) == times);
+  return sizes;
+}
+
 }  // namespace
 
 TEST_CASE("the servers accept permessage-deflate and extensions() says so", "[integration][deflate]") {
@@ -142,7 +175,7 @@ TEST_CASE("compressed echo of small and large, text and binary messages", "[inte
   check_echoed(result, sent);
 }
 
-TEST_CASE("many similar messages: the compression context carries across them", "[integration][deflate]") {
+TEST_CASE("many similar messages in a row: both peers inflate every one", "[integration][deflate]") {
   const auto kind = GENERATE(as<std::string>{}, "ws", "python");
   INFO("peer: " << kind);
   auto peer = start_deflate_peer(kind);
@@ -152,6 +185,33 @@ TEST_CASE("many similar messages: the compression context carries across them", 
                       ", \"payload\": \"the same words over and over again, message after message\"}");
   }
   check_echoed(echo(peer, sent), sent);
+}
+
+// Context takeover, seen on the wire: with the LZ77 window kept between
+// messages, a message already in it is sent as back-references (RFC 7692
+// §7.2.3.2: the second "Hello" refers back to the first). Offering
+// client_no_context_takeover binds the client to start every message with an
+// empty window (§7.1.1.2), so every copy then costs what the first did.
+TEST_CASE("the compression context carries across messages: on the wire a repeat costs a fraction of the first",
+          "[integration][deflate]") {
+  auto peer = start_ws_peer_deflate();
+  const std::string text = hex_noise(3000);
+  SECTION("context takeover (the default)") {
+    const auto sizes = wire_sizes(peer, text, 4, Options{});
+    INFO("wire sizes: " << sizes[0] << " " << sizes[1] << " " << sizes[2] << " " << sizes[3]);
+    CHECK(sizes[0] > 1000);  // compressed (3000 bytes of text), but not trivially
+    CHECK(sizes[0] < 2000);
+    for (std::size_t i = 1; i < sizes.size(); ++i) CHECK(sizes[i] * 10 < sizes[0]);
+  }
+  SECTION("deflate_no_context_takeover: every repeat costs the same") {
+    Options options;
+    options.deflate_no_context_takeover = true;
+    const auto sizes = wire_sizes(peer, text, 4, options);
+    INFO("wire sizes: " << sizes[0] << " " << sizes[1] << " " << sizes[2] << " " << sizes[3]);
+    CHECK(sizes[0] > 1000);
+    CHECK(sizes[0] < 2000);
+    for (std::size_t i = 1; i < sizes.size(); ++i) CHECK(sizes[i] == sizes[0]);
+  }
 }
 
 TEST_CASE("bufferedAmount counts application bytes, not compressed ones", "[integration][deflate]") {

@@ -111,7 +111,7 @@ TEST_CASE("a refused first address: the next attempt starts at once", "[native][
   CHECK(outcome.elapsed < milliseconds(240));
 }
 
-TEST_CASE("each attempt is bounded by connect_timeout", "[native][happy-eyeballs]") {
+TEST_CASE("a single address's attempt is bounded by connect_timeout", "[native][happy-eyeballs]") {
   BlackholeListener blackhole;
   Options options;
   options.connect_timeout = milliseconds(300);
@@ -119,6 +119,38 @@ TEST_CASE("each attempt is bounded by connect_timeout", "[native][happy-eyeballs
   CHECK(outcome.recorder.events == std::vector<std::string>{"error", "close"});
   CHECK(outcome.recorder.error_message.find("timed out after 300 ms") != std::string::npos);
   CHECK(outcome.elapsed < milliseconds(2000));
+}
+
+TEST_CASE("a hanging attempt in a race ends at connect_timeout and the next address is tried",
+          "[native][happy-eyeballs]") {
+  BlackholeListener first, second;
+  auto peer = start_ws_peer();
+  Options options;
+  options.connect_timeout = milliseconds(100);
+  options.open_timeout = std::chrono::seconds(20);
+  // With the attempt timer: the second address is tried at 100 ms, the third
+  // at 200 ms, and opens. Without it, the attempt delay would start them at
+  // 250 and 500 ms; without either, only the open timeout would end it.
+  auto outcome = open_with({first.endpoint(), second.endpoint(), loopback(peer.port)}, options);
+  INFO(outcome.recorder.error_message);
+  CHECK(outcome.recorder.events == std::vector<std::string>{"open", "close"});
+  CHECK(outcome.elapsed >= milliseconds(190));  // both hanging attempts held on until their timers
+  CHECK(outcome.elapsed < milliseconds(450));
+}
+
+TEST_CASE("when every attempt in a race hangs the error names the attempt timeout", "[native][happy-eyeballs]") {
+  BlackholeListener first, second;
+  Options options;
+  options.connect_timeout = milliseconds(150);
+  options.open_timeout = std::chrono::seconds(20);
+  // The first attempt times out at 150 ms, which starts the second at once
+  // (before the 250 ms attempt delay); it times out at 300 ms.
+  auto outcome = open_with({first.endpoint(), second.endpoint()}, options);
+  CHECK(outcome.recorder.events == std::vector<std::string>{"error", "close"});
+  // The race names the address of the last failure; a single attempt would not.
+  CHECK(outcome.recorder.error_message == "cannot connect to echo.test:80: timed out after 150 ms (127.0.0.1)");
+  CHECK(outcome.elapsed >= milliseconds(290));
+  CHECK(outcome.elapsed < milliseconds(1000));
 }
 
 TEST_CASE("when every address fails, the error names the last failure", "[native][happy-eyeballs]") {

@@ -1,5 +1,7 @@
 // ws:// and wss:// through real proxies: tinyproxy (HTTP CONNECT) and
-// microsocks (SOCKS5), started by the tests on 127.0.0.1.
+// microsocks (SOCKS5), started by the tests on 127.0.0.1. The peers of the
+// positive cases accept only the address the proxies connect from, so an echo
+// shows the proxy carried the connection.
 
 #include <catch2/catch.hpp>
 
@@ -50,6 +52,20 @@ Options via(const std::string& proxy, bool tls = false) {
   return options;
 }
 
+// An echo peer for ws:// and one for wss:// that accept only connections from
+// proxy_source_address; each is checked to refuse a direct connection.
+struct BehindProxy {
+  Peer plain;
+  Peer tls;
+};
+
+BehindProxy start_peers_behind_proxy() {
+  BehindProxy peers{start_ws_peer_behind_proxy(false), start_ws_peer_behind_proxy(true)};
+  expect_failure(echo_once(peers.plain.url("/"), via("direct")), "server answered 403");
+  expect_failure(echo_once(peers.tls.url("/"), via("direct", true)), "server answered 403");
+  return peers;
+}
+
 // A TCP server that answers every connection with one line that is not HTTP.
 class NotAProxy {
  public:
@@ -88,29 +104,25 @@ class NotAProxy {
 
 TEST_CASE("HTTP CONNECT proxy carries ws:// and wss://", "[native][proxy]") {
   auto proxy = start_tinyproxy();
-  auto plain = start_ws_peer();
-  expect_echo(echo_once(plain.url("/"), via(proxy.url("http"))));
-  const auto& certs = test_certificates();
-  auto tls = start_ws_peer_tls(certs.server_cert, certs.server_key);
+  auto peers = start_peers_behind_proxy();
+  expect_echo(echo_once(peers.plain.url("/"), via(proxy.url("http"))));
   // TLS inside the tunnel: SNI and the certificate are checked for localhost.
-  expect_echo(echo_once(tls.url("/"), via(proxy.url("http"), true)));
+  expect_echo(echo_once(peers.tls.url("/"), via(proxy.url("http"), true)));
 }
 
 TEST_CASE("HTTP CONNECT proxy with Basic credentials", "[native][proxy]") {
   auto proxy = start_tinyproxy({"alice", "s3cret"});
-  auto plain = start_ws_peer();
-  const auto& certs = test_certificates();
-  auto tls = start_ws_peer_tls(certs.server_cert, certs.server_key);
+  auto peers = start_peers_behind_proxy();
   SECTION("right password: ws:// and wss://") {
-    expect_echo(echo_once(plain.url("/"), via(proxy.url("http", "alice", "s3cret"))));
-    expect_echo(echo_once(tls.url("/"), via(proxy.url("http", "alice", "s3cret"), true)));
+    expect_echo(echo_once(peers.plain.url("/"), via(proxy.url("http", "alice", "s3cret"))));
+    expect_echo(echo_once(peers.tls.url("/"), via(proxy.url("http", "alice", "s3cret"), true)));
   }
   SECTION("wrong password") {
-    expect_failure(echo_once(plain.url("/"), via(proxy.url("http", "alice", "wrong"))),
+    expect_failure(echo_once(peers.plain.url("/"), via(proxy.url("http", "alice", "wrong"))),
                    "rejected the credentials (40");  // tinyproxy answers 401
   }
   SECTION("no credentials") {
-    expect_failure(echo_once(plain.url("/"), via(proxy.url("http"))), "proxy requires authentication (407)");
+    expect_failure(echo_once(peers.plain.url("/"), via(proxy.url("http"))), "proxy requires authentication (407)");
   }
 }
 
@@ -131,25 +143,22 @@ TEST_CASE("a proxy that does not speak HTTP", "[native][proxy]") {
 
 TEST_CASE("SOCKS5 proxy carries ws:// and wss://, remote and local DNS", "[native][proxy]") {
   auto proxy = start_microsocks();
-  auto plain = start_ws_peer();
-  const auto& certs = test_certificates();
-  auto tls = start_ws_peer_tls(certs.server_cert, certs.server_key);
-  expect_echo(echo_once(plain.url("/"), via(proxy.url("socks5h"))));
-  expect_echo(echo_once(plain.url("/"), via(proxy.url("socks5"))));
-  expect_echo(echo_once(tls.url("/"), via(proxy.url("socks5h"), true)));  // "localhost" resolved by the proxy
-  expect_echo(echo_once(tls.url("/"), via(proxy.url("socks5"), true)));
+  auto peers = start_peers_behind_proxy();
+  expect_echo(echo_once(peers.plain.url("/"), via(proxy.url("socks5h"))));
+  expect_echo(echo_once(peers.plain.url("/"), via(proxy.url("socks5"))));
+  // "localhost" resolved by the proxy; TLS inside the tunnel, checked for localhost.
+  expect_echo(echo_once(peers.tls.url("/"), via(proxy.url("socks5h"), true)));
+  expect_echo(echo_once(peers.tls.url("/"), via(proxy.url("socks5"), true)));
 }
 
 TEST_CASE("SOCKS5 proxy with a user name and password", "[native][proxy]") {
   auto proxy = start_microsocks("bob", "pw");
-  auto plain = start_ws_peer();
-  const auto& certs = test_certificates();
-  auto tls = start_ws_peer_tls(certs.server_cert, certs.server_key);
-  expect_echo(echo_once(plain.url("/"), via(proxy.url("socks5h", "bob", "pw"))));
-  expect_echo(echo_once(tls.url("/"), via(proxy.url("socks5h", "bob", "pw"), true)));
-  expect_failure(echo_once(plain.url("/"), via(proxy.url("socks5h", "bob", "nope"))),
+  auto peers = start_peers_behind_proxy();
+  expect_echo(echo_once(peers.plain.url("/"), via(proxy.url("socks5h", "bob", "pw"))));
+  expect_echo(echo_once(peers.tls.url("/"), via(proxy.url("socks5h", "bob", "pw"), true)));
+  expect_failure(echo_once(peers.plain.url("/"), via(proxy.url("socks5h", "bob", "nope"))),
                  "SOCKS5 proxy rejected the user name or password");
-  expect_failure(echo_once(plain.url("/"), via(proxy.url("socks5h"))), "SOCKS5 proxy requires authentication");
+  expect_failure(echo_once(peers.plain.url("/"), via(proxy.url("socks5h"))), "SOCKS5 proxy requires authentication");
 }
 
 TEST_CASE("SOCKS5 reply failures are named", "[native][proxy]") {
@@ -162,13 +171,18 @@ TEST_CASE("proxy environment variables and no_proxy", "[native][proxy]") {
   auto proxy = start_tinyproxy({"env", "pw"});
   auto plain = start_ws_peer();
   ScopedEnv all_lower("all_proxy", "", true), all_upper("ALL_PROXY", "", true), no_upper("NO_PROXY", "", true);
-  SECTION("http_proxy is used for ws://") {
+  SECTION("http_proxy is used for ws://, https_proxy for wss://") {
+    auto peers = start_peers_behind_proxy();
     ScopedEnv http("http_proxy", proxy.url("http", "env", "pw"));
+    ScopedEnv https("https_proxy", proxy.url("http", "env", "pw")), https_upper("HTTPS_PROXY", "", true);
     ScopedEnv no("no_proxy", "", true);
-    expect_echo(echo_once(plain.url("/"), Options{}));
-    // The proxy was really in the path: without credentials it refuses.
+    expect_echo(echo_once(peers.plain.url("/"), Options{}));
+    Options tls;
+    tls.ca_file = test_certificates().ca;
+    expect_echo(echo_once(peers.tls.url("/"), tls));
+    // Without credentials the same proxy refuses.
     ScopedEnv http_no_auth("http_proxy", proxy.url("http"));
-    expect_failure(echo_once(plain.url("/"), Options{}), "(407)");
+    expect_failure(echo_once(peers.plain.url("/"), Options{}), "(407)");
   }
   SECTION("no_proxy exempts the host") {
     ScopedEnv http("http_proxy", proxy.url("http"));  // would answer 407

@@ -26,6 +26,15 @@ std::string read_file(const std::string& path) {
 const std::vector<std::string> echoed = {"open", "message", "close"};
 const std::vector<std::string> failed = {"error", "close"};
 
+// The TLS version the server says it negotiated (its /tls-info path), or the
+// error when the connection failed.
+std::string negotiated_version(const Peer& peer, const Options& options) {
+  const auto result = open_and_close(peer.url("/tls-info"), options);
+  if (result.messages.empty()) return "failed: " + result.error_message;
+  const std::string info = payload_of(result.messages[0]);
+  return info.substr(0, info.find(' '));
+}
+
 }  // namespace
 
 TEST_CASE("ca_pem trusts a CA given as text, and min TLS 1.3 works with a 1.3 server", "[native][tls]") {
@@ -36,6 +45,29 @@ TEST_CASE("ca_pem trusts a CA given as text, and min TLS 1.3 works with a 1.3 se
   CHECK(open_and_close(peer.url("/"), options).events == echoed);
   options.min_tls_version = Options::TlsVersion::tls1_3;
   CHECK(open_and_close(peer.url("/"), options).events == echoed);
+  CHECK(negotiated_version(peer, options) == "protocol=TLSv1.3");
+}
+
+// The floor: a client offering TLS 1.3 only cannot agree on a version with a
+// server that stops at 1.2 (node's OpenSSL answers with a protocol_version
+// alert); with the default floor of 1.2 the same server is accepted.
+TEST_CASE("min TLS 1.3 refuses a server that stops at TLS 1.2, which the default accepts", "[native][tls]") {
+  const auto& certs = test_certificates();
+  auto peer = start_ws_peer_tls_up_to(certs.server_cert, certs.server_key, "TLSv1.2");
+  Options options;
+  options.ca_file = certs.ca;
+  CHECK(open_and_close(peer.url("/"), options).events == echoed);
+  CHECK(negotiated_version(peer, options) == "protocol=TLSv1.2");
+
+  options.min_tls_version = Options::TlsVersion::tls1_3;
+  const auto result = open_and_close(peer.url("/"), options);
+  CHECK(result.events == failed);
+  INFO(result.error_message);
+  CHECK(result.error_message.find("TLS handshake failed") != std::string::npos);
+  CHECK(result.error_message.find("protocol version") != std::string::npos);
+  REQUIRE(result.close);
+  CHECK(result.close->code() == 1006);
+  CHECK_FALSE(result.close->was_clean());
 }
 
 TEST_CASE("an expired certificate is named as expired", "[native][tls]") {

@@ -3,6 +3,10 @@
 #   ca.pem / ca.key          a test CA
 #   server.pem / server.key  localhost (SAN DNS:localhost, IP:127.0.0.1), by the CA
 #   wrong.pem / wrong.key    wrong.example only (SAN DNS:wrong.example), by the CA
+#   otherip.pem / otherip.key  localhost and 127.0.0.2 (SAN DNS:localhost,
+#                            IP:127.0.0.2), by the CA
+#   names.pem / names.key    CN=127.0.0.1 but names only (SAN DNS:localhost,
+#                            DNS:127.0.0.1, no IP), by the CA
 #   self.pem / self.key      localhost, self-signed (not by the CA)
 #   client.pem / client.key  a client certificate (clientAuth), by the CA
 #   expired.pem / expired.key  localhost, by the CA, valid 2020-01-01 to 2021-01-01
@@ -60,6 +64,13 @@ subjectAltName=DNS:localhost,IP:127.0.0.1"
 
 sign wrong "/CN=wrong.example" "$leaf_server
 subjectAltName=DNS:wrong.example"
+
+# For wss://127.0.0.1: the wrong address, and the right one written only as names.
+sign otherip "/CN=localhost" "$leaf_server
+subjectAltName=DNS:localhost,IP:127.0.0.2"
+
+sign names "/CN=127.0.0.1" "$leaf_server
+subjectAltName=DNS:localhost,DNS:127.0.0.1"
 
 sign client "/CN=duplex test client" 'basicConstraints=CA:FALSE
 keyUsage=critical,digitalSignature

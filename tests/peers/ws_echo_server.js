@@ -3,14 +3,19 @@
 //
 // Usage:
 //   node ws_echo_server.js [--tls-cert FILE --tls-key FILE]
-//                          [--tls-client-ca FILE] [--max-payload BYTES]
-//                          [--deflate] [--port N] [--exit-with-stdin]
+//                          [--tls-client-ca FILE] [--tls-max-version V]
+//                          [--max-payload BYTES]
+//                          [--deflate] [--port N] [--only-from ADDRESS]
+//                          [--exit-with-stdin]
 //
 // Listens on 127.0.0.1 on an ephemeral port (or port N) and prints `LISTENING <port>` on
 // stdout once ready. With --tls-cert/--tls-key it serves wss:// (https). With
 // --tls-client-ca it also requires a client certificate signed by that CA.
+// --tls-max-version (TLSv1.2 or TLSv1.3) caps the TLS versions it accepts.
 // With --deflate it accepts permessage-deflate (RFC 7692) and compresses
 // every message it sends (threshold 0); without it the extension is refused.
+// With --only-from it answers 403 to every upgrade from a client address other
+// than ADDRESS (e.g. 127.0.0.2, the address a test's proxy connects from).
 // With --exit-with-stdin it exits when its stdin, a pipe, reaches EOF (the
 // parent died).
 //
@@ -24,11 +29,26 @@
 //   /drop-after/<n>             echo n messages, then destroy the TCP connection
 //   /no-close-reply             complete the handshake, then ignore every
 //                               frame (a Close is never answered) and keep the
-//                               TCP connection open
+//                               TCP connection open; with ?id=<id> remember
+//                               the client's Close frame and how and when the
+//                               client ended the TCP connection
+//   /report/<id>                one text message about the /no-close-reply
+//                               connection <id>, once the client ended it (or
+//                               after 3 s): `close=<code|none> tcp=<fin|reset|
+//                               open> after_close_ms=<ms from the Close frame
+//                               to the end, -1 if either is missing>`
+//                               (`tcp=unknown` for an unknown id); then close
+//                               with 1000
 //   /headers                    send the request headers as one JSON text
 //                               message, then echo
 //   /stop-reading               complete the handshake, then stop reading the
 //                               TCP connection (Pings are never answered)
+//   /tls-info                   send `protocol=<TLS version> sni=<host name
+//                               the client sent, or none>` as one text
+//                               message, then echo
+//   /wire-size                  answer each message with the number of bytes
+//                               its frames took on the TCP connection (as
+//                               text); the client waits for each answer
 //   /discard                    read and drop binary messages; answer each
 //                               text message with the total payload bytes of
 //                               the binary messages received so far (as text)
@@ -56,10 +76,12 @@ function parseArgs(argv) {
       case '--tls-cert': opts.tlsCert = value(); break;
       case '--tls-key': opts.tlsKey = value(); break;
       case '--tls-client-ca': opts.tlsClientCa = value(); break;
+      case '--tls-max-version': opts.tlsMaxVersion = value(); break;
       case '--max-payload': opts.maxPayload = Number(value()); break;
       case '--exit-with-stdin': opts.exitWithStdin = true; break;
       case '--deflate': opts.deflate = true; break;
       case '--port': opts.port = Number(value()); break;
+      case '--only-from': opts.onlyFrom = value(); break;
       default: fail(`unknown argument: ${arg}`);
     }
   }
@@ -90,6 +112,7 @@ function createHttpServer(opts) {
     cert: fs.readFileSync(opts.tlsCert),
     key: fs.readFileSync(opts.tlsKey),
   };
+  if (opts.tlsMaxVersion) tls.maxVersion = opts.tlsMaxVersion;
   if (opts.tlsClientCa) {
     tls.ca = fs.readFileSync(opts.tlsClientCa);
     tls.requestCert = true;
@@ -169,14 +192,99 @@ function onConnection(ws, req, socket) {
       if (isBinary) total += data.length;
       else ws.send(String(total));
     });
+  } else if (route === 'tls-info') {
+    const protocol = socket.getProtocol ? socket.getProtocol() : null;
+    ws.send(`protocol=${protocol || 'none'} sni=${socket.servername || 'none'}`);
+    echo(ws);
+  } else if (route === 'wire-size') {
+    // 'message' fires once a message's last frame is read, and the client
+    // sends nothing more before the answer: the bytes read since the previous
+    // message are exactly this message's frames, as compressed and masked.
+    let before = socket.bytesRead;
+    ws.on('message', () => {
+      const now = socket.bytesRead;
+      ws.send(String(now - before));
+      before = now;
+    });
   } else if (route === 'stop-reading') {
     socket.pause();
   } else if (route === 'headers') {
     ws.send(JSON.stringify(req.headers));
     echo(ws);
+  } else if (route === 'report' && segments.length >= 2) {
+    reportNoCloseReply(ws, decodeURIComponent(segments[1]));
   } else {
     echo(ws);
   }
+}
+
+// What /no-close-reply?id=<id> connections saw, by id, for /report/<id>.
+const noCloseReplySeen = new Map();
+
+// Watches a /no-close-reply connection that has an id: the status code of the
+// client's first Close frame (client frames are masked: RFC 6455 §5.2), and
+// how and when the client ended the TCP connection (a FIN, or a reset).
+// `head`: what came after the request head (the start of the frames).
+function recordNoCloseReply(req, socket, head) {
+  const id = new URL(req.url, 'http://localhost').searchParams.get('id');
+  if (!id) return;
+  const seen = { close: 'none', closeAt: 0, tcp: 'open', endedAt: 0, waiters: [] };
+  noCloseReplySeen.set(id, seen);
+  let pending = Buffer.alloc(0);
+  const onData = (chunk) => {
+    if (seen.closeAt) return;
+    pending = Buffer.concat([pending, chunk]);
+    while (pending.length >= 2) {
+      const length7 = pending[1] & 0x7f;
+      const at = 2 + (length7 === 126 ? 2 : length7 === 127 ? 8 : 0);
+      if (pending.length < at) return;
+      const length = length7 === 126 ? pending.readUInt16BE(2)
+        : length7 === 127 ? Number(pending.readBigUInt64BE(2)) : length7;
+      const key = pending[1] & 0x80 ? pending.subarray(at, at + 4) : Buffer.alloc(4);
+      const start = at + (pending[1] & 0x80 ? 4 : 0);
+      if (pending.length < start + length) return;
+      if ((pending[0] & 0x0f) === 0x8) {
+        const body = Buffer.from(pending.subarray(start, start + length)).map((b, i) => b ^ key[i % 4]);
+        seen.close = body.length >= 2 ? String(body.readUInt16BE(0)) : 'none';
+        seen.closeAt = Date.now();
+        return;
+      }
+      pending = pending.subarray(start + length);
+    }
+  };
+  socket.on('data', onData);
+  if (head && head.length) onData(head);
+  const ended = (how) => {
+    if (seen.tcp !== 'open') return;
+    seen.tcp = how;
+    seen.endedAt = Date.now();
+    for (const wake of seen.waiters.splice(0)) wake();
+  };
+  socket.on('end', () => ended('fin'));
+  socket.on('error', () => ended('reset'));
+}
+
+function reportNoCloseReply(ws, id) {
+  const seen = noCloseReplySeen.get(id);
+  let sent = false;
+  const send = () => {
+    if (sent) return;
+    sent = true;
+    const afterClose = seen && seen.closeAt && seen.endedAt ? seen.endedAt - seen.closeAt : -1;
+    const text = seen ? `close=${seen.close} tcp=${seen.tcp} after_close_ms=${afterClose}` : 'tcp=unknown';
+    ws.send(text, () => ws.close(1000));
+  };
+  if (!seen || seen.tcp !== 'open') return send();
+  setTimeout(send, 3000);
+  seen.waiters.push(send);
+}
+
+// Answers an upgrade from a client address that --only-from excludes.
+function refuseClient(socket, allowed) {
+  const body = `only ${allowed} may connect, not ${socket.remoteAddress}\n`;
+  socket.on('error', () => {});
+  socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\n' +
+    `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
 }
 
 // Completes the opening handshake by hand and then ignores the connection:
@@ -217,10 +325,15 @@ function main() {
   const rawSockets = new Set();
 
   server.on('upgrade', (req, socket, head) => {
+    if (opts.onlyFrom && socket.remoteAddress !== opts.onlyFrom) {
+      refuseClient(socket, opts.onlyFrom);
+      return;
+    }
     const pathname = new URL(req.url, 'http://localhost').pathname;
     if (pathname === '/no-close-reply') {
       rawSockets.add(socket);
       socket.on('close', () => rawSockets.delete(socket));
+      recordNoCloseReply(req, socket, head);
       acceptAndIgnore(req, socket);
       return;
     }

@@ -1,6 +1,7 @@
 #include "support/peers.hpp"
 
 #include <filesystem>
+#include <iterator>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -52,7 +53,11 @@ struct CertificateStore {
                              dir + "/client.pem",
                              dir + "/client.key",
                              dir + "/expired.pem",
-                             dir + "/expired.key"};
+                             dir + "/expired.key",
+                             dir + "/otherip.pem",
+                             dir + "/otherip.key",
+                             dir + "/names.pem",
+                             dir + "/names.key"};
   }
   ~CertificateStore() {
     std::error_code ignored;
@@ -80,10 +85,22 @@ Peer start_ws_peer_on_port(std::uint16_t port) {
   return start(std::move(argv), false);
 }
 
+Peer start_ws_peer_with(std::vector<std::string> args, bool tls) {
+  auto argv = ws_command();
+  argv.insert(argv.end(), std::make_move_iterator(args.begin()), std::make_move_iterator(args.end()));
+  return start(std::move(argv), tls);
+}
+
 Peer start_ws_peer_tls(const std::string& cert, const std::string& key, const std::string& client_ca) {
   auto argv = ws_command();
   argv.insert(argv.end(), {"--tls-cert", cert, "--tls-key", key});
   if (!client_ca.empty()) argv.insert(argv.end(), {"--tls-client-ca", client_ca});
+  return start(std::move(argv), true);
+}
+
+Peer start_ws_peer_tls_up_to(const std::string& cert, const std::string& key, const std::string& max_version) {
+  auto argv = ws_command();
+  argv.insert(argv.end(), {"--tls-cert", cert, "--tls-key", key, "--tls-max-version", max_version});
   return start(std::move(argv), true);
 }
 

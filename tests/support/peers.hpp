@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "support/peer_process.hpp"
 
@@ -38,9 +39,18 @@ Peer start_ws_peer();
 /// of one that was stopped). Native only.
 Peer start_ws_peer_on_port(std::uint16_t port);
 
+/// Starts the npm `ws` echo server with extra command-line arguments (listed
+/// at the top of tests/peers/ws_echo_server.js); `tls` tells url() whether
+/// they make it serve wss://. Native only.
+Peer start_ws_peer_with(std::vector<std::string> args, bool tls = false);
+
 /// Starts the npm `ws` echo server over TLS with the given PEM files. With a
 /// client_ca it also demands a client certificate signed by that CA.
 Peer start_ws_peer_tls(const std::string& cert, const std::string& key, const std::string& client_ca = {});
+
+/// Starts the npm `ws` echo server over TLS accepting no TLS version above
+/// `max_version` ("TLSv1.2" or "TLSv1.3"). Native only.
+Peer start_ws_peer_tls_up_to(const std::string& cert, const std::string& key, const std::string& max_version);
 
 /// Starts the python3-websockets echo server (paths /, /close/..., /drop).
 Peer start_python_peer();
@@ -94,6 +104,10 @@ struct TestCertificates {
   std::string client_key;
   std::string expired_cert;  ///< localhost, by the CA, expired on 2021-01-01
   std::string expired_key;
+  std::string other_ip_cert;  ///< SAN DNS:localhost IP:127.0.0.2, by the CA
+  std::string other_ip_key;
+  std::string names_cert;  ///< CN=127.0.0.1, SAN DNS:localhost DNS:127.0.0.1 (no IP), by the CA
+  std::string names_key;
 };
 
 /// Makes the certificates on first use (once per process, into a temporary

@@ -82,7 +82,8 @@ ProxyPeer start_tinyproxy(const TinyproxyConfig& config) {
   // tinyproxy reads its port from the configuration only: pick a free one.
   const std::uint16_t port = free_port();
   std::ofstream conf(dir + "/tinyproxy.conf");
-  conf << "Port " << port << "\nListen 127.0.0.1\nTimeout 30\nMaxClients 50\nAllow 127.0.0.1\n"
+  conf << "Port " << port << "\nListen 127.0.0.1\nBind " << proxy_source_address
+       << "\nTimeout 30\nMaxClients 50\nAllow 127.0.0.1\n"
        << "LogLevel Critical\nLogFile \"" << dir << "/tinyproxy.log\"\nDisableViaHeader Yes\n";
   if (::geteuid() == 0) conf << "User nobody\nGroup nogroup\n";
   if (!config.user.empty()) conf << "BasicAuth " << config.user << " " << config.password << "\n";
@@ -97,10 +98,20 @@ ProxyPeer start_tinyproxy(const TinyproxyConfig& config) {
 ProxyPeer start_microsocks(const std::string& user, const std::string& password) {
   const std::uint16_t port = free_port();
   std::vector<std::string> argv = {find_program("microsocks"), "-i", "127.0.0.1", "-p", std::to_string(port)};
+  argv.insert(argv.end(), {"-b", proxy_source_address});
   if (!user.empty()) argv.insert(argv.end(), {"-u", user, "-P", password});
   PeerProcess process(std::move(argv));
   wait_until_listening(process, port);
   return ProxyPeer(std::move(process), port);
+}
+
+Peer start_ws_peer_behind_proxy(bool tls) {
+  std::vector<std::string> args = {"--only-from", proxy_source_address};
+  if (tls) {
+    const auto& certs = test_certificates();
+    args.insert(args.end(), {"--tls-cert", certs.server_cert, "--tls-key", certs.server_key});
+  }
+  return start_ws_peer_with(std::move(args), tls);
 }
 
 ScopedEnv::ScopedEnv(std::string name, const std::string& value, bool unset) : name_(std::move(name)) {

@@ -1,13 +1,29 @@
 #pragma once
 // Real proxies for the tests, started on 127.0.0.1 on a free port and stopped
 // by PID: tinyproxy (HTTP CONNECT) and microsocks (SOCKS5). Native only.
+//
+// Both connect to destinations from proxy_source_address, a loopback address
+// no test client uses, and start_ws_peer_behind_proxy() starts an echo peer
+// that refuses every other client address: a message echoed by that peer
+// went through a proxy.
 
 #include <cstdint>
 #include <string>
 
 #include "support/peer_process.hpp"
+#include "support/peers.hpp"
 
 namespace duplex::test {
+
+/// The local address the proxies started here connect to destinations from
+/// (tinyproxy's Bind, microsocks' -b). On Linux all of 127.0.0.0/8 is local.
+inline constexpr char proxy_source_address[] = "127.0.0.2";
+
+/// Starts the npm `ws` echo server answering 403 ("server answered 403
+/// Forbidden" in the client's error) to every client whose address is not
+/// proxy_source_address. With tls it serves wss:// with test_certificates()'
+/// certificate for localhost.
+Peer start_ws_peer_behind_proxy(bool tls = false);
 
 /// A running proxy.
 struct ProxyPeer {

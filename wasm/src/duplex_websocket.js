@@ -369,11 +369,16 @@ var LibraryDuplexWebSocket = {
       return;
     }
     if (closeTimeoutMs > 0 && !entry.timers.close) {
-      // Options::close_timeout: the close is reported as not clean (1006). The
-      // host decides when its TCP connection actually goes.
+      // Options::close_timeout: the close is reported as not clean (1006) and
+      // the TCP connection is dropped where the host can do that (npm ws:
+      // terminate()); a browser's WebSocket has no such call, so there the
+      // browser's own close timer decides when the connection goes.
       entry.timers.close = setTimeout(function() {
         if (!DuplexWs.sockets.has(id)) return;
-        DuplexWs.forget(id);
+        var ws = DuplexWs.forget(id);
+        if (ws && typeof ws.terminate === 'function') {
+          try { ws.terminate(); } catch (e) {}
+        }
         _duplex_wasm_on_closed(id, 0, 1006, 0);
       }, closeTimeoutMs);
     }
