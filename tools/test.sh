@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing (apt, npm), then builds and runs
-# ctest for each preset: native, wasm (em++; core, integration and wasm tests
-# in node), asan (ASan+UBSan, the whole native suite),
+# ctest for each preset: native, portable (the native suite over the portable
+# Asio-only I/O path that Windows and macOS take), wasm (em++; core,
+# integration and wasm tests in node), asan (ASan+UBSan, the whole native suite),
 # tsan (the parts that use threads), fuzz (a short run of every libFuzzer
 # target). Stops at the first failing preset.
 set -euo pipefail
@@ -16,6 +17,6 @@ run_preset() {
   ctest --preset "$1"
 }
 
-for preset in native wasm asan tsan fuzz; do
+for preset in native portable wasm asan tsan fuzz; do
   run_preset "$preset"
 done

@@ -1,13 +1,8 @@
 #include "asio_session.hpp"
 
-#include <sys/socket.h>
-#include <sys/uio.h>
-#include <unistd.h>
-
 #include <array>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
-#include <cerrno>
 #include <string>
 
 #include "happy_eyeballs.hpp"
@@ -22,14 +17,6 @@ namespace {
 constexpr std::size_t initial_tls_read_buffer = 8 * 1024;  // idle connections stay small
 constexpr std::size_t max_tls_read_buffer = 256 * 1024;    // bulk transfers read big chunks
 constexpr std::size_t handshake_read_buffer = 512;         // a 101 response is a few hundred bytes
-// Reads per readiness notification before other sockets get their turn.
-constexpr int max_reads_per_wakeup = 16;
-// Or fewer: once this many messages are reported, the application's loop
-// delivers them before the next read. Each message waits in core/ as an event
-// (about 130 bytes even when empty), so a server sending empty messages could
-// otherwise queue 2 million of them from one wakeup's 4 MiB.
-constexpr std::size_t max_messages_per_wakeup = 1024;
-constexpr std::size_t max_frames_per_write = 64;
 // One write hands the kernel at most this much: a big message goes out in a
 // few large writes (one per 64 KiB fragment would cost a system call and a
 // loop turn each), while a Ping or Pong queued meanwhile still waits behind
@@ -73,12 +60,8 @@ void AsioSession::fail_later(std::string reason) {
   asio::post(io_, [self = shared_from_this(), reason = std::move(reason)]() mutable { self->fail(std::move(reason)); });
 }
 
-// Plain TCP waits for readability, then reads what is there into the
-// io_context's shared buffer (ReadScratch): an idle connection holds no read
-// buffer at all. (Each wait re-arms Asio's edge-triggered epoll registration,
-// one epoll_ctl: the same price as the recv that fails with EAGAIN when an
-// async_read_some is started right after the previous read completed.) TLS
-// reads through the stream, whose records need their own buffering anyway.
+// TLS reads through the stream, whose records need their own buffering
+// anyway; plain TCP once open reads as the I/O strategy does (read_open).
 void AsioSession::read() {
   if (tls_stream* tls_layer = tls()) {
     if (read_buffer_.empty()) read_buffer_.resize(initial_tls_read_buffer);
@@ -98,42 +81,7 @@ void AsioSession::read() {
         [self = shared_from_this()](const error_code& ec, std::size_t n) { self->on_handshake_read(ec, n); });
     return;
   }
-  if (!read_buffer_.empty()) {
-    // Just opened: the handshake's buffer goes, and the first wait is a peek
-    // at one byte, which like a read waits without re-arming epoll. Every
-    // later wait is an async_wait (an EPOLL_CTL_MOD), once the socket is
-    // registered for reading only (register_for_reads).
-    std::vector<std::byte>().swap(read_buffer_);
-    socket.async_receive(asio::buffer(&peeked_, 1), tcp::socket::message_peek,
-                         [self = shared_from_this()](const error_code& ec, std::size_t) { self->on_readable(ec); });
-    return;
-  }
-  if (!registered_for_reads_ && !writing_ && !register_for_reads()) return;
-  socket.async_wait(tcp::socket::wait_read,
-                    [self = shared_from_this()](const error_code& ec) { self->on_readable(ec); });
-}
-
-// Asio registers a socket for EPOLLOUT when it waits for the connect and
-// keeps that in the registration for good. Edge-triggered, the socket is then
-// reported writable on every re-arm (each async_wait) and on acknowledgements:
-// one more wakeup per message received, for a socket that seldom waits to
-// write. A connection that carries messages is registered once more, for
-// reading only (a write that must wait adds EPOLLOUT back): two epoll_ctl
-// calls and a getsockname, once. Not while a write is in progress, as
-// releasing the socket would cancel it.
-bool AsioSession::register_for_reads() {
-  registered_for_reads_ = true;
-  auto& socket = std::get<tcp::socket>(stream_);
-  error_code ec;
-  const tcp protocol = socket.local_endpoint(ec).protocol();
-  if (ec) return true;  // not connected any more: the wait reports it
-  const int fd = socket.release(ec);
-  if (ec) return true;  // still registered as before
-  socket.assign(protocol, fd, ec);
-  if (!ec) return true;
-  ::close(fd);
-  on_read_error(ec);
-  return false;
+  read_open();
 }
 
 void AsioSession::on_handshake_read(const error_code& ec, std::size_t size) {
@@ -141,31 +89,6 @@ void AsioSession::on_handshake_read(const error_code& ec, std::size_t size) {
   if (ec) return on_read_error(ec);
   on_bytes(std::span<const std::byte>(read_buffer_.data(), size));  // the handshake copies what it keeps
   if (phase_ == Phase::ended) return;
-  read();
-}
-
-void AsioSession::on_readable(const error_code& ec) {
-  if (phase_ == Phase::ended) return;
-  if (ec) return on_read_error(ec);
-  const int fd = std::get<tcp::socket>(stream_).native_handle();
-  const std::span<std::byte> buffer = scratch_.bytes();
-  messages_reported_ = 0;
-  for (int reads = 0; reads < max_reads_per_wakeup && messages_reported_ < max_messages_per_wakeup; ++reads) {
-    // MSG_DONTWAIT: this read must not wait (the loop does), and unlike
-    // socket::non_blocking(true) it needs no ioctl per connection.
-    const ssize_t size = ::recv(fd, buffer.data(), buffer.size(), MSG_DONTWAIT);
-    if (size < 0) {
-      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
-      if (errno == EINTR) continue;
-      return on_read_error(error_code(errno, boost::system::system_category()));
-    }
-    if (size == 0) return on_read_error(asio::error::eof);
-    on_bytes(buffer.first(static_cast<std::size_t>(size)));
-    if (phase_ == Phase::ended) return;
-    // A short read took everything the kernel had; the next bytes bring a
-    // new readiness notification.
-    if (static_cast<std::size_t>(size) < buffer.size()) break;
-  }
   read();
 }
 
@@ -219,12 +142,12 @@ void AsioSession::on_read_error(const error_code& ec) {
 
 void AsioSession::drain_engine_events() {
   while (auto event = connection_->next_event()) {
+    ++events_this_wakeup_;
     std::visit(
         [this](auto& e) {
           using T = std::decay_t<decltype(e)>;
           if constexpr (std::is_same_v<T, rfc6455::event::MessageReceived>) {
             note_message();
-            ++messages_reported_;
             report([&](TransportEvents& t) { t.on_transport_message(std::move(e.message)); });
           } else if constexpr (std::is_same_v<T, rfc6455::event::PeerStartedClosing>) {
             report([](TransportEvents& t) { t.on_transport_closing(); });
@@ -286,28 +209,6 @@ std::size_t AsioSession::take_output_batch() {
     if (!payload.empty()) write_buffers_.emplace_back(payload.data(), payload.size());
   }
   return batch_bytes;
-}
-
-error_code AsioSession::write_now(std::size_t& written) {
-  // One sendmsg, as the write operation's first attempt would make, but
-  // without the operation: a small message costs no allocation and no trip
-  // through the loop. MSG_DONTWAIT: the loop does the waiting (write_async).
-  std::array<iovec, 2 * max_frames_per_write> iov;
-  msghdr message{};
-  message.msg_iov = iov.data();
-  message.msg_iovlen = write_buffers_.size();
-  for (std::size_t i = 0; i < write_buffers_.size(); ++i)
-    iov[i] = iovec{const_cast<void*>(write_buffers_[i].data()), write_buffers_[i].size()};
-  const int fd = std::get<tcp::socket>(stream_).native_handle();
-  for (;;) {
-    const ssize_t size = ::sendmsg(fd, &message, MSG_DONTWAIT | MSG_NOSIGNAL);
-    if (size >= 0) {
-      written = static_cast<std::size_t>(size);
-      return {};
-    }
-    if (errno == EAGAIN || errno == EWOULDBLOCK) return {};
-    if (errno != EINTR) return error_code(errno, boost::system::system_category());
-  }
 }
 
 void AsioSession::drop_written(std::size_t written) {

@@ -34,6 +34,9 @@ using SessionResolver =
 /// after the WebSocket that started it is gone.
 class AsioSession : public std::enable_shared_from_this<AsioSession> {
  public:
+  /// Frames handed to the kernel in one write at most.
+  static constexpr std::size_t max_frames_per_write = 64;
+
   AsioSession(boost::asio::io_context& io, std::shared_ptr<boost::asio::ssl::context> tls, ConnectRequest request,
               TransportEvents& events, SessionResolver resolver = {});
 
@@ -89,7 +92,20 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   }
 
   void read();
-  void on_readable(const boost::system::error_code& ec);
+  // The I/O strategy for plain TCP once open, in a file of its own:
+  // asio_session_io_linux.cpp (readiness waits, non-blocking recv/sendmsg)
+  // or asio_session_io_portable.cpp (Asio only: Windows, macOS, and Linux
+  // with DUPLEX_PORTABLE_IO). Waits for the peer's next bytes and reads them.
+  void read_open();
+  /// Writes write_buffers_ without waiting; `written` is what the kernel took.
+  boost::system::error_code write_now(std::size_t& written);
+  void on_readable(const boost::system::error_code& ec);                         // Linux path
+  void on_portable_read(const boost::system::error_code& ec, std::size_t size);  // portable path
+  /// Linux path: registers the socket with the reactor again, without
+  /// EPOLLOUT (see the definition). False if the socket was lost doing so
+  /// (reported as a read error).
+  bool register_for_reads();
+
   void on_tls_read(const boost::system::error_code& ec, std::size_t size);
   void on_handshake_read(const boost::system::error_code& ec, std::size_t size);
   void on_bytes(std::span<const std::byte> bytes);
@@ -99,16 +115,11 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   void flush();
   /// Moves the engine's next frames into in_flight_ and write_buffers_; their bytes.
   std::size_t take_output_batch();
-  /// Plain TCP: writes write_buffers_ without waiting; `written` is what the kernel took.
-  boost::system::error_code write_now(std::size_t& written);
   /// Drops the first `written` bytes (fewer than all) from write_buffers_.
   void drop_written(std::size_t written);
   /// Writes write_buffers_ with Asio's write operation, waiting as needed.
   void write_async();
   void on_written(const boost::system::error_code& ec);
-  /// Registers the socket with the reactor again, without EPOLLOUT (see the
-  /// definition). False if the socket was lost doing so (reported as a read error).
-  bool register_for_reads();
   /// in_flight_ is written: reports its application bytes as flushed.
   void complete_write();
   void start_close_timer();
@@ -143,11 +154,12 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   std::unique_ptr<rfc6455::ClientHandshake> handshake_;  // while handshaking; on the heap: 400+ bytes
   std::optional<rfc6455::Connection> connection_;
 
-  // TLS reads; plain TCP reads the handshake's response here, then into ReadScratch.
+  // TLS reads and the handshake's response; then plain TCP reads into
+  // ReadScratch (Linux path) or here (portable path).
   std::vector<std::byte> read_buffer_;
-  std::byte peeked_{};                 // the first wait once open peeks at a byte (see read())
-  bool registered_for_reads_ = false;  // see register_for_reads()
-  std::size_t messages_reported_ = 0;  // in this wakeup's reads (see on_readable)
+  std::byte peeked_{};                  // Linux path: the first wait once open peeks at a byte
+  bool registered_for_reads_ = false;   // Linux path: see register_for_reads(); portable: set up for reads
+  std::size_t events_this_wakeup_ = 0;  // Linux path: engine events of this wakeup's reads (see on_readable)
   bool writing_ = false;
   bool close_after_flush_ = false;
   std::vector<rfc6455::OutgoingFrame> in_flight_;
