@@ -253,16 +253,17 @@ void Connection::on_control_frame() {
 }
 
 // O(1) per Ping: up to max_pongs_waiting are answered, then only the latest
-// (Impl::pongs_due), framed when the transport next takes output. Pings that keep coming while that Pong is
-// not taken across reads mean a peer that sends but does not read; past the
-// configured bytes it is failed rather than served forever.
+// (Impl::pongs_due), framed when the transport next takes output. Pings that
+// keep coming while those Pongs are not taken, read after read, mean a peer
+// that sends but does not read: past the configured bytes it is failed
+// rather than served forever.
 void Connection::answer_ping(std::string payload) {
   Impl& d = *impl_;
   if (d.pong_overdue) {
     d.unanswered_ping_bytes += 2 + payload.size();  // a control frame's header is 2 bytes
     if (d.unanswered_ping_bytes > config_.max_unanswered_ping_bytes)
       return fail(error::ping_flood, "more than " + std::to_string(config_.max_unanswered_ping_bytes) +
-                                         " bytes of Pings while our Pong was not taken");
+                                         " bytes of Pings while our Pongs were not taken");
   }
   if (d.pongs_due.size() < max_pongs_waiting)
     d.pongs_due.push_back(std::move(payload));
@@ -389,7 +390,8 @@ OutgoingFrame Connection::make_fragment(std::uint8_t op, const std::shared_ptr<s
 // Pings and Pongs go ahead of every data or Close frame not yet taken, in the
 // order they were queued. §5.4: "An endpoint MUST be capable of handling
 // control frames in the middle of a fragmented message." The scan covers the
-// control frames at the front only: at most one Pong and max_queued_pings.
+// control frames at the front only: at most max_pongs_waiting Pongs and
+// max_queued_pings Pings.
 void Connection::queue_urgent(std::uint8_t op, std::string payload) {
   auto position = std::find_if_not(output_.begin(), output_.end(), is_ping_or_pong);
   output_.insert(position, make_frame(op, std::move(payload), 0));
