@@ -4,7 +4,8 @@
 # Asio-only I/O path that Windows and macOS take), wasm (em++; core,
 # integration and wasm tests in node), asan (ASan+UBSan, the whole native suite),
 # tsan (the parts that use threads), fuzz (a short run of every libFuzzer
-# target). Stops at the first failing preset.
+# target), mingw (the Windows cross build, its tests under Wine).
+# Stops at the first failing preset.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,3 +21,7 @@ run_preset() {
 for preset in native portable wasm asan tsan fuzz; do
   run_preset "$preset"
 done
+
+# MinGW-w64, Wine and OpenSSL built for Windows (cached outside the clone).
+tools/mingw_deps.sh >/dev/null
+run_preset mingw

@@ -34,9 +34,13 @@
 #include <cstdint>
 #include <cstring>
 
-#if (defined(__x86_64__) || defined(__i386__)) && !defined(__EMSCRIPTEN__) && (defined(__GNUC__) || defined(__clang__))
+#if (defined(__x86_64__) || defined(__i386__) || defined(_M_X64) || defined(_M_IX86)) && !defined(__EMSCRIPTEN__) && \
+    (defined(__GNUC__) || defined(__clang__) || defined(_MSC_VER))
 #define DUPLEX_UTF8_AVX2 1
 #include <immintrin.h>
+#if defined(_MSC_VER)
+#include <intrin.h>  // __cpuid, __cpuidex, _xgetbv (cl and clang-cl)
+#endif
 #endif
 
 namespace duplex::utf8_simd {
@@ -45,8 +49,12 @@ namespace duplex::utf8_simd {
 namespace {
 
 // Compiled for AVX2 whatever the target flags; only called after the CPU
-// check in best_validator().
+// check in best_validator(). cl compiles AVX2 intrinsics without being asked.
+#if defined(__GNUC__) || defined(__clang__)
 #define DUPLEX_AVX2 __attribute__((target("avx2")))
+#else
+#define DUPLEX_AVX2
+#endif
 
 using v256 = __m256i;
 using Table = std::uint8_t[16];
@@ -197,13 +205,31 @@ DUPLEX_AVX2 bool validate_avx2(const unsigned char* p, std::size_t n) noexcept {
 
 #undef DUPLEX_AVX2
 
+#if defined(_MSC_VER)
+// cl and clang-cl link no libgcc, so no __builtin_cpu_supports: ask CPUID for
+// AVX2, and XGETBV whether the OS saves the YMM registers (XCR0 bits 1 and 2).
+bool cpu_has_avx2() noexcept {
+  int regs[4] = {};
+  __cpuid(regs, 0);
+  if (regs[0] < 7) return false;
+  __cpuid(regs, 1);
+  const bool osxsave = regs[2] & (1 << 27), avx = regs[2] & (1 << 28);
+  if (!osxsave || !avx || (_xgetbv(0) & 0x6) != 0x6) return false;
+  __cpuidex(regs, 7, 0);
+  return (regs[1] & (1 << 5)) != 0;
+}
+#else
+// GCC and Clang: the runtime's CPU model, which checks the OS's YMM support too.
+bool cpu_has_avx2() noexcept {
+  __builtin_cpu_init();  // the CPU model may be read before libgcc's constructor ran
+  return __builtin_cpu_supports("avx2");
+}
+#endif
+
 }  // namespace
 
 Validator best_validator() noexcept {
-  static const Validator chosen = [] {
-    __builtin_cpu_init();  // the CPU model may be read before libgcc's constructor ran
-    return __builtin_cpu_supports("avx2") ? &validate_avx2 : nullptr;
-  }();
+  static const Validator chosen = [] { return cpu_has_avx2() ? &validate_avx2 : nullptr; }();
   return chosen;
 }
 

@@ -7,9 +7,12 @@
 #include <cstdio>
 #include <deque>
 #include <iostream>
+#include <string>
 #include <type_traits>
+#include <vector>
 
 #include "cli_options.hpp"
+#include "console.hpp"
 #include "duplex/close_code.hpp"
 #include "duplex/duplex.hpp"
 #include "duplex/native/asio_backend.hpp"
@@ -197,9 +200,13 @@ void check_close_options(const CliOptions& options) {
 
 int main(int argc, char* argv[]) {
   using namespace duplex::cli;
+  prepare_standard_streams();
+  const std::vector<std::string> args = utf8_arguments(argc, argv);
+  std::vector<const char*> arg_pointers;
+  for (const std::string& arg : args) arg_pointers.push_back(arg.c_str());
   CliOptions options;
   try {
-    options = parse_command_line(argc, argv);
+    options = parse_command_line(static_cast<int>(arg_pointers.size()), arg_pointers.data());
     check_close_options(options);
   } catch (const UsageError& e) {
     std::cerr << "duplex: " << e.what() << "\n(duplex --help lists the options)" << std::endl;

@@ -7,7 +7,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <stdexcept>
 
-#include "system_trust_store.hpp"
+#include "tls/trust_store.hpp"
 
 namespace duplex::native {
 namespace ssl = boost::asio::ssl;

@@ -1,7 +1,5 @@
 #include "tls_context_cache.hpp"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <atomic>
 
@@ -12,22 +10,7 @@ namespace {
 
 std::atomic<std::size_t> built_everywhere{0};
 
-std::int64_t nanoseconds(const timespec& t) { return std::int64_t(t.tv_sec) * 1'000'000'000 + t.tv_nsec; }
-
 }  // namespace
-
-TlsFileStamp TlsFileStamp::of(const std::string& path) {
-  TlsFileStamp stamp;
-  stamp.path = path;
-  struct stat st {};
-  if (path.empty() || ::stat(path.c_str(), &st) != 0) return stamp;
-  stamp.device = st.st_dev;
-  stamp.inode = st.st_ino;
-  stamp.size = std::uint64_t(st.st_size);
-  stamp.mtime_ns = nanoseconds(st.st_mtim);
-  stamp.ctime_ns = nanoseconds(st.st_ctim);
-  return stamp;
-}
 
 TlsContextKey TlsContextKey::of(const Options& options) {
   TlsContextKey key;

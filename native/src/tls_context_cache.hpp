@@ -2,7 +2,7 @@
 // Client TLS contexts shared by the connections of one backend whose TLS
 // options are equal. Building a context can take tens of milliseconds of CPU
 // (the system's CA bundle where no hashed directory serves instead, see
-// system_trust_store.hpp; CA files; keys); a connection on a context that
+// tls/trust_store.hpp; CA files; keys); a connection on a context that
 // already exists costs nothing of that.
 
 #include <boost/asio/ssl/context.hpp>
@@ -19,9 +19,11 @@
 namespace duplex::native {
 
 /// What a file named in Options looked like when a context was built from it:
-/// its path plus what stat(2) said. A file rewritten or replaced since (new
-/// size, mtime, ctime or inode) gives another stamp, hence a new context.
-/// A file that cannot be stat'ed has only its path (loading it then fails).
+/// its path plus what stat(2) said (on Windows: the volume, file index, size,
+/// write and change times of the open file). A file rewritten or replaced
+/// since (new size, mtime, ctime or inode) gives another stamp, hence a new
+/// context. A file that cannot be stat'ed has only its path (loading it then
+/// fails).
 struct TlsFileStamp {
   std::string path;
   std::uint64_t device = 0, inode = 0, size = 0;

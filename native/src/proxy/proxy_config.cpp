@@ -1,5 +1,7 @@
 #include "proxy/proxy_config.hpp"
 
+#include "proxy/system_proxy.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -165,7 +167,7 @@ bool no_proxy_matches(std::string_view no_proxy, std::string_view host_in, std::
 }
 
 ProxyChoice choose_proxy(std::string_view option, bool secure, std::string_view host, std::uint16_t port,
-                         const Environment& environment) {
+                         const Environment& environment, const SystemProxyLookup& system) {
   ProxyChoice choice;
   if (option == direct_proxy_option) return choice;
   if (!option.empty()) {
@@ -186,7 +188,8 @@ ProxyChoice choose_proxy(std::string_view option, bool secure, std::string_view 
     if (!choice.proxy) choice.error = std::string(name) + ": " + choice.error;
     return choice;
   }
-  return choice;
+  if (!system) return choice;
+  return choose_system_proxy(system(), secure, host, port);
 }
 
 }  // namespace duplex::native::proxy

@@ -1,13 +1,15 @@
 #pragma once
 // Which proxy a connection goes through: Options::proxy, else the environment
-// variables curl and most tools read. Pure functions over strings; the
-// environment is read through a function the caller passes.
+// variables curl and most tools read, else the operating system's settings
+// (Windows, macOS). Pure functions over strings; the environment and the
+// system's settings are read through functions the caller passes.
 
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "proxy/http_connect.hpp"  // Credentials
 
@@ -41,8 +43,27 @@ using Environment = std::function<std::optional<std::string>(const char* name)>;
 /// The process environment (getenv).
 Environment process_environment();
 
+/// The operating system's proxy settings, in a form of no platform's.
+struct SystemProxySettings {
+  std::optional<ProxyUrl> http;     ///< for ws:// ("HTTP proxy")
+  std::optional<ProxyUrl> https;    ///< for wss:// ("Secure proxy", an HTTP CONNECT proxy)
+  std::optional<ProxyUrl> socks;    ///< for either when the one above is not set
+  std::vector<std::string> bypass;  ///< hosts reached directly (see system_proxy_bypassed)
+  std::string error;                ///< a setting that does not parse; the others are then not used
+};
+
+/// Reads the system's proxy settings.
+using SystemProxyLookup = std::function<SystemProxySettings()>;
+
+/// The current user's proxy settings, read now: Windows' Internet Options
+/// (proxy/system_proxy_windows.cpp), macOS's network proxies
+/// (system_proxy_macos.cpp); none elsewhere, where the environment is the
+/// convention (system_proxy_none.cpp). Automatic configuration (PAC scripts,
+/// WPAD) is not followed.
+SystemProxySettings system_proxy_settings();
+
 /// Outcome of choosing a proxy: none (direct), one, or an error naming the
-/// variable or option that does not parse.
+/// variable, option or system setting that does not parse.
 struct ProxyChoice {
   std::optional<ProxyUrl> proxy;
   std::string error;
@@ -57,9 +78,11 @@ inline constexpr std::string_view direct_proxy_option = "direct";
 /// ws reads http_proxy only (the upper-case one is not trusted: under CGI
 /// it is set from the request's "Proxy:" header, "httpoxy"), then all_proxy,
 /// ALL_PROXY; no_proxy / NO_PROXY exempt hosts (see no_proxy_matches). Empty
-/// variables count as unset.
+/// variables count as unset. When none of those variables is set, `system` is
+/// asked: its proxy for the scheme (https for wss, http for ws), else its SOCKS
+/// proxy, unless its bypass list exempts the host.
 ProxyChoice choose_proxy(std::string_view option, bool secure, std::string_view host, std::uint16_t port,
-                         const Environment& environment);
+                         const Environment& environment, const SystemProxyLookup& system = system_proxy_settings);
 
 /// True if `no_proxy` (comma- or space-separated entries) exempts `host`:`port`:
 /// "*" matches every host; "example.com" and ".example.com" match that name

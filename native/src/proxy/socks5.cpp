@@ -1,8 +1,8 @@
 #include "proxy/socks5.hpp"
 
-#include <arpa/inet.h>
-
 #include <array>
+#include <boost/asio/ip/address_v4.hpp>
+#include <boost/asio/ip/address_v6.hpp>
 #include <utility>
 
 namespace duplex::native::proxy {
@@ -127,13 +127,17 @@ Socks5Handshake::Status Socks5Handshake::on_auth() {
 // RFC 1928 §4: VER | CMD | RSV | ATYP | DST.ADDR | DST.PORT
 void Socks5Handshake::queue_connect() {
   output_ += {version, command_connect, char{0}};
-  std::array<unsigned char, 16> address{};
-  if (inet_pton(AF_INET, host_.c_str(), address.data()) == 1) {
+  boost::system::error_code not_v4, not_v6;
+  const auto v4 = boost::asio::ip::make_address_v4(host_, not_v4);
+  const auto v6 = boost::asio::ip::make_address_v6(host_, not_v6);
+  if (!not_v4) {
+    const auto bytes = v4.to_bytes();
     output_ += atyp_ipv4;
-    output_.append(reinterpret_cast<const char*>(address.data()), 4);
-  } else if (inet_pton(AF_INET6, host_.c_str(), address.data()) == 1) {
+    output_.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  } else if (!not_v6 && v6.scope_id() == 0) {  // a zone ("%eth0") has no place in DST.ADDR
+    const auto bytes = v6.to_bytes();
     output_ += atyp_ipv6;
-    output_.append(reinterpret_cast<const char*>(address.data()), 16);
+    output_.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
   } else {
     if (host_.empty() || host_.size() > 255) {
       failed("host name '" + host_ + "' cannot go through SOCKS5 (1 to 255 bytes)");

@@ -1,8 +1,9 @@
-// The system trust store of client TLS contexts (native/src/system_trust_store.hpp):
-// a hashed certificate directory is read lazily, a bundle eagerly, and the
-// environment's SSL_CERT_FILE / SSL_CERT_DIR are followed.
+// What every platform's trust store shares (native/src/tls/trust_store.hpp):
+// a hashed certificate directory is read lazily, a bundle eagerly; the
+// environment's SSL_CERT_FILE / SSL_CERT_DIR name certificates; DER blobs
+// (as the Windows and macOS stores give them) become trust anchors.
 
-#include "system_trust_store.hpp"
+#include "tls/trust_store.hpp"
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -16,6 +17,7 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <unistd.h>
 
@@ -25,9 +27,11 @@
 namespace duplex::test {
 namespace {
 
+using native::add_der_certificate;
 using native::is_hashed_certificate_directory;
-using native::SystemTrustPaths;
-using native::trust_system_store;
+using native::load_trust_paths;
+using native::trust_paths_from_environment;
+using native::TrustPaths;
 namespace fs = std::filesystem;
 
 /// An empty directory of this test process's own, removed at the end.
@@ -110,12 +114,12 @@ TEST_CASE("is_hashed_certificate_directory: only '<8 hex digits>.<n>' names coun
   CHECK_FALSE(is_hashed_certificate_directory(dir.path() + "/missing"));
 }
 
-TEST_CASE("trust_system_store: a hashed directory is read only for the issuer a verification needs", "[native][tls]") {
+TEST_CASE("load_trust_paths: a hashed directory is read only for the issuer a verification needs", "[native][tls]") {
   const auto& certs = test_certificates();
   ScratchDirectory dir("duplex-hashed-store");
   dir.add(hashed_name(certs.ca), certs.ca);
   Context context;
-  trust_system_store(context.ctx.get(), SystemTrustPaths{certs.ca, dir.path(), true});
+  load_trust_paths(context.ctx.get(), TrustPaths{certs.ca, dir.path(), true});
   CHECK(context.certificates_in_memory() == 0);  // the bundle was not parsed
 
   CHECK(context.verify(certs.server_cert) == X509_V_OK);
@@ -125,7 +129,7 @@ TEST_CASE("trust_system_store: a hashed directory is read only for the issuer a 
   CHECK(context.verify(certs.self_cert) != X509_V_OK);
 }
 
-TEST_CASE("trust_system_store: the bundle is loaded unless a hashed directory mirrors it", "[native][tls]") {
+TEST_CASE("load_trust_paths: the bundle is loaded unless a hashed directory mirrors it", "[native][tls]") {
   const auto& certs = test_certificates();
   ScratchDirectory hashed("duplex-hashed-store-2");
   hashed.add(hashed_name(certs.ca), certs.ca);
@@ -133,47 +137,96 @@ TEST_CASE("trust_system_store: the bundle is loaded unless a hashed directory mi
   plain.add("ca.pem", certs.ca);
 
   for (const auto& paths :
-       {SystemTrustPaths{certs.ca, plain.path(), true}, SystemTrustPaths{certs.ca, hashed.path(), false},
-        SystemTrustPaths{certs.ca, hashed.path() + ":" + plain.path(), true}}) {
+       {TrustPaths{certs.ca, plain.path(), true}, TrustPaths{certs.ca, hashed.path(), false},
+        TrustPaths{certs.ca, hashed.path() + ":" + plain.path(), true}}) {
     CAPTURE(paths.directory, paths.directory_mirrors_file);
     Context context;
-    trust_system_store(context.ctx.get(), paths);
+    load_trust_paths(context.ctx.get(), paths);
     CHECK(context.certificates_in_memory() == 1);  // the bundle's one CA, parsed up front
     CHECK(context.verify(certs.server_cert) == X509_V_OK);
   }
 
   Context nothing;  // no store at all: nothing is trusted, and no error is left behind
-  trust_system_store(nothing.ctx.get(),
-                     SystemTrustPaths{plain.path() + "/missing.pem", plain.path() + "/missing", true});
+  load_trust_paths(nothing.ctx.get(),
+                     TrustPaths{plain.path() + "/missing.pem", plain.path() + "/missing", true});
   CHECK(ERR_peek_error() == 0);
   CHECK(nothing.verify(certs.server_cert) != X509_V_OK);
 }
 
-TEST_CASE("SystemTrustPaths::locate follows SSL_CERT_FILE and SSL_CERT_DIR", "[native][tls]") {
+TEST_CASE("trust_paths_from_environment: SSL_CERT_FILE and SSL_CERT_DIR, and nothing else", "[native][tls]") {
   const auto& certs = test_certificates();
-  const std::string built_in_file = X509_get_default_cert_file(), built_in_directory = X509_get_default_cert_dir();
   {
-    // The built-in paths, named through the environment (as some systems do).
-    ScopedEnv file("SSL_CERT_FILE", built_in_file);
-    ScopedEnv directory("SSL_CERT_DIR", built_in_directory);
-    const auto paths = SystemTrustPaths::locate();
-    CHECK(paths.file == built_in_file);
-    CHECK(paths.directory == built_in_directory);
-    CHECK(paths.directory_mirrors_file == fs::is_directory(built_in_directory));
+    ScopedEnv file("SSL_CERT_FILE", "", true);
+    ScopedEnv directory("SSL_CERT_DIR", "", true);
+    CHECK_FALSE(trust_paths_from_environment());  // no built-in path filled in
   }
   {
-    ScopedEnv file("SSL_CERT_FILE", certs.ca);  // a bundle of one's own
-    ScopedEnv directory("SSL_CERT_DIR", built_in_directory);
-    const auto paths = SystemTrustPaths::locate();
-    CHECK(paths.file == certs.ca);
-    CHECK_FALSE(paths.directory_mirrors_file);
+    ScopedEnv file("SSL_CERT_FILE", "");  // empty counts as unset
+    ScopedEnv directory("SSL_CERT_DIR", "", true);
+    CHECK_FALSE(trust_paths_from_environment());
   }
   {
-    ScopedEnv file("SSL_CERT_FILE", built_in_file);
-    ScopedEnv directory("SSL_CERT_DIR", certs.dir);  // a directory of one's own
-    const auto paths = SystemTrustPaths::locate();
-    CHECK(paths.directory == certs.dir);
-    CHECK_FALSE(paths.directory_mirrors_file);
+    ScopedEnv file("SSL_CERT_FILE", certs.ca);
+    ScopedEnv directory("SSL_CERT_DIR", "", true);
+    const auto paths = trust_paths_from_environment();
+    REQUIRE(paths);
+    CHECK(paths->file == certs.ca);
+    CHECK(paths->directory.empty());
+    CHECK_FALSE(paths->directory_mirrors_file);
+  }
+  {
+    ScopedEnv file("SSL_CERT_FILE", "", true);
+    ScopedEnv directory("SSL_CERT_DIR", certs.dir);
+    const auto paths = trust_paths_from_environment();
+    REQUIRE(paths);
+    CHECK(paths->file.empty());
+    CHECK(paths->directory == certs.dir);
+    CHECK(paths->directory_mirrors_file);  // no file to mirror: the directory alone
+  }
+}
+
+TEST_CASE("add_der_certificate: one DER certificate becomes a trust anchor; anything else is refused", "[native][tls]") {
+  const auto& certs = test_certificates();
+  const auto ca = read_certificate(certs.ca);
+  unsigned char* der = nullptr;
+  const int size = i2d_X509(ca.get(), &der);
+  REQUIRE(size > 0);
+  const std::vector<unsigned char> bytes(der, der + size);
+  OPENSSL_free(der);
+
+  Context context;
+  X509_STORE* store = SSL_CTX_get_cert_store(context.ctx.get());
+  CHECK(context.verify(certs.server_cert) != X509_V_OK);
+  CHECK_FALSE(add_der_certificate(store, bytes.data(), bytes.size() - 1));  // cut short
+  auto trailing = bytes;
+  trailing.push_back(0);
+  CHECK_FALSE(add_der_certificate(store, trailing.data(), trailing.size()));  // bytes after it
+  CHECK_FALSE(add_der_certificate(store, bytes.data(), 0));
+  CHECK(ERR_peek_error() == 0);
+  CHECK(context.certificates_in_memory() == 0);
+
+  CHECK(add_der_certificate(store, bytes.data(), bytes.size()));
+  CHECK(add_der_certificate(store, bytes.data(), bytes.size()));  // again: not an error
+  CHECK(context.certificates_in_memory() == 1);
+  CHECK(context.verify(certs.server_cert) == X509_V_OK);
+  CHECK(context.verify(certs.self_cert) != X509_V_OK);
+}
+
+TEST_CASE("trust_system_store: SSL_CERT_FILE names the certificates to trust, on every platform", "[native][tls]") {
+  const auto& certs = test_certificates();
+  ScratchDirectory empty("duplex-empty-store");
+  ScopedEnv directory("SSL_CERT_DIR", empty.path());
+  {
+    ScopedEnv file("SSL_CERT_FILE", certs.ca);
+    Context context;
+    native::trust_system_store(context.ctx.get());
+    CHECK(context.verify(certs.server_cert) == X509_V_OK);
+  }
+  {
+    ScopedEnv file("SSL_CERT_FILE", certs.self_cert);
+    Context context;
+    native::trust_system_store(context.ctx.get());
+    CHECK(context.verify(certs.server_cert) != X509_V_OK);  // the system's own store is not read
   }
 }
 
