@@ -25,3 +25,5 @@ done
 # MinGW-w64, Wine and OpenSSL built for Windows (cached outside the clone).
 tools/mingw_deps.sh >/dev/null
 run_preset mingw
+echo "== Windows trust store under Wine (a CA put in the ROOT store, no ca_file)"
+tests/windows/trust_store_windows.sh build/mingw

@@ -1,13 +1,15 @@
 #pragma once
-// Runs the `duplex` command-line client as a person would: through a shell,
-// with standard input piped in.
+// Runs the `duplex` command-line client as a person would: its arguments
+// split as a shell splits them, standard input fed in, stdout and stderr read
+// together. No shell runs: the same on every platform.
 
 #include <catch2/catch.hpp>
 
-#include <sys/wait.h>
-
-#include <cstdio>
 #include <string>
+#include <vector>
+
+#include "support/peer_process.hpp"
+#include "support/test_paths.hpp"
 
 namespace duplex::test {
 
@@ -17,17 +19,64 @@ struct CliRun {
   std::string output;  // stdout and stderr together
 };
 
-/// Runs `printf INPUT | duplex ARGS` through /bin/sh (INPUT uses printf escapes).
+/// Splits `args` at spaces outside single or double quotes, which are removed
+/// (backslashes are kept: Windows paths pass unchanged).
+inline std::vector<std::string> split_cli_args(const std::string& args) {
+  std::vector<std::string> out;
+  std::string word;
+  bool in_word = false;
+  char quote = 0;
+  for (char c : args) {
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+      else word += c;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+      in_word = true;
+    } else if (c == ' ') {
+      if (in_word) out.push_back(std::exchange(word, {}));
+      in_word = false;
+    } else {
+      word += c;
+      in_word = true;
+    }
+  }
+  if (in_word) out.push_back(word);
+  return out;
+}
+
+/// The bytes printf(1) writes for `format`'s escapes: \n, \t, \\, \NNN (octal).
+inline std::string printf_escapes(const std::string& format) {
+  std::string out;
+  for (std::size_t i = 0; i < format.size(); ++i) {
+    if (format[i] != '\\' || i + 1 == format.size()) {
+      out += format[i];
+      continue;
+    }
+    const char next = format[++i];
+    if (next == 'n') out += '\n';
+    else if (next == 't') out += '\t';
+    else if (next == '\\') out += '\\';
+    else if (next >= '0' && next <= '7') {
+      int value = 0;
+      for (int digits = 0; digits < 3 && i < format.size() && format[i] >= '0' && format[i] <= '7'; ++digits, ++i)
+        value = value * 8 + (format[i] - '0');
+      --i;
+      out += static_cast<char>(value);
+    } else {
+      out += '\\';
+      out += next;
+    }
+  }
+  return out;
+}
+
+/// Runs `printf INPUT | duplex ARGS 2>&1` (INPUT uses printf escapes).
 inline CliRun run_cli(const std::string& input, const std::string& args) {
-  const std::string command = "printf '" + input + "' | '" + std::string(DUPLEX_CLI_PATH) + "' " + args + " 2>&1";
-  CliRun run;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) run.output.append(buffer, n);
-  const int status = ::pclose(pipe);
-  run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
+  std::vector<std::string> argv = {local_path(DUPLEX_CLI_PATH)};
+  for (auto& arg : split_cli_args(args)) argv.push_back(std::move(arg));
+  const auto captured = run_process_capture(argv, printf_escapes(input));
+  return CliRun{captured.exit_code, captured.output};
 }
 
 }  // namespace duplex::test

@@ -13,10 +13,7 @@
 #include "integration/recorder.hpp"
 #include "support/peers.hpp"
 
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include <boost/asio/ip/tcp.hpp>
 
 namespace duplex::test {
 namespace {
@@ -25,33 +22,26 @@ using std::chrono::milliseconds;
 
 // A listener whose accept queue is full: Linux drops further SYNs, so a
 // connection attempt to it neither completes nor fails (until it times out).
+// (Windows answers a full queue with a reset instead; under Wine the Linux
+// kernel's behaviour holds.)
 class BlackholeListener {
  public:
-  BlackholeListener() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    ::listen(fd_, 0);
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
-    port_ = ntohs(address.sin_port);
-    for (int& client : fillers_) {  // fill the backlog (never accepted)
-      client = ::socket(AF_INET, SOCK_STREAM, 0);
-      ::fcntl(client, F_SETFL, O_NONBLOCK);
-      [[maybe_unused]] int rc = ::connect(client, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    }
+  BlackholeListener() {
+    acceptor_.open(tcp::v4());
+    acceptor_.bind({boost::asio::ip::address_v4::loopback(), 0});
+    acceptor_.listen(0);
+    // Fill the backlog (never accepted): each connect starts at once, and
+    // io_ never runs, so nothing waits for it to complete.
+    for (auto& client : fillers_) client.async_connect(acceptor_.local_endpoint(), [](boost::system::error_code) {});
   }
-  ~BlackholeListener() {
-    for (int client : fillers_) ::close(client);
-    ::close(fd_);
+  tcp::endpoint endpoint() const {
+    return {boost::asio::ip::make_address("127.0.0.1"), acceptor_.local_endpoint().port()};
   }
-  tcp::endpoint endpoint() const { return {boost::asio::ip::make_address("127.0.0.1"), port_}; }
 
  private:
-  int fd_;
-  std::uint16_t port_ = 0;
-  int fillers_[3]{};
+  boost::asio::io_context io_;
+  tcp::acceptor acceptor_{io_};
+  tcp::socket fillers_[3]{tcp::socket(io_), tcp::socket(io_), tcp::socket(io_)};
 };
 
 struct Outcome {

@@ -304,8 +304,11 @@ TEST_CASE("a 32 MiB frame dripped a byte at a time holds at most 1 MiB ahead and
   check_budget(run, 1 * MiB, 4 * MiB);
 }
 
+// [nowine]: under Wine, closing the socket at the close timeout while a write
+// waits on a server that does not read did not end the connection until the
+// server read (3 s); Linux with the portable I/O path ends it at 300 ms.
 TEST_CASE("a server that never reads: our sends wait in bufferedAmount, a close is dropped after the close timeout",
-          "[native][flood]") {
+          "[native][flood][nowine]") {
   Options options;
   options.close_timeout = milliseconds(300);
   const std::string message = mib_of(MiB);

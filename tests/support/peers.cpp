@@ -6,11 +6,10 @@
 #include <utility>
 #include <vector>
 
-#include "support/test_paths.hpp"
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include "support/test_paths.hpp"
 
 namespace duplex::test {
 namespace {
@@ -119,33 +118,39 @@ Peer start_python_peer_deflate() {
 }
 
 std::uint16_t refused_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) throw std::runtime_error("socket() failed");
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-                  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;
-  ::close(fd);  // nothing listens there any more
-  if (!ok) throw std::runtime_error("cannot bind a port on 127.0.0.1");
-  return ntohs(address.sin_port);
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket socket(io);
+  boost::system::error_code ec;
+  socket.open(boost::asio::ip::tcp::v4(), ec);
+  if (!ec) socket.bind({boost::asio::ip::address_v4::loopback(), 0}, ec);
+  const std::uint16_t port = ec ? 0 : socket.local_endpoint(ec).port();
+  if (ec || port == 0) throw std::runtime_error("cannot bind a port on 127.0.0.1");
+  return port;  // the socket closes: nothing listens there any more
 }
 
-SilentListener::SilentListener() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || ::listen(fd_, 8) != 0 ||
-      ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    if (fd_ >= 0) ::close(fd_);
-    throw std::runtime_error("cannot listen on 127.0.0.1");
-  }
-  port_ = ntohs(address.sin_port);
+namespace {
+
+// An acceptor with the io_context it needs, owned by a SilentListener.
+struct Listening {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor acceptor{io};
+};
+
+}  // namespace
+
+SilentListener::SilentListener() {
+  auto listening = std::make_shared<Listening>();
+  boost::system::error_code ec;
+  auto& acceptor = listening->acceptor;
+  acceptor.open(boost::asio::ip::tcp::v4(), ec);
+  if (!ec) acceptor.bind({boost::asio::ip::address_v4::loopback(), 0}, ec);
+  if (!ec) acceptor.listen(8, ec);
+  if (!ec) port_ = acceptor.local_endpoint(ec).port();
+  if (ec) throw std::runtime_error("cannot listen on 127.0.0.1: " + ec.message());
+  socket_ = std::move(listening);
 }
 
-SilentListener::~SilentListener() { ::close(fd_); }
+SilentListener::~SilentListener() = default;
 
 Peer start_python_peer_tls(const std::string& cert, const std::string& key) {
   auto argv = python_command();

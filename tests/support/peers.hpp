@@ -7,6 +7,7 @@
 // at the top of its script.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -77,7 +78,7 @@ class SilentListener {
   std::uint16_t port() const noexcept { return port_; }
 
  private:
-  [[maybe_unused]] int fd_ = -1;  // native only
+  std::shared_ptr<void> socket_;  // native: the listening socket (an Asio acceptor)
   std::uint16_t port_ = 0;
 };
 

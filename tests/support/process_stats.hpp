@@ -1,6 +1,8 @@
 #pragma once
 // What the test process costs: CPU time and resident memory, for tests that
 // state a budget (e.g. CPU per MiB received, peak RSS growth).
+// process_stats_linux.cpp, process_stats_macos.cpp and
+// process_stats_windows.cpp implement it.
 
 #include <cstdint>
 

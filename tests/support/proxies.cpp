@@ -7,31 +7,49 @@
 #include <stdexcept>
 #include <thread>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
 #include "support/test_paths.hpp"
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#ifdef _WIN32
+#include <stdlib.h>  // _putenv_s
+#else
+#include <unistd.h>  // geteuid
+#endif
 
 namespace duplex::test {
 namespace {
 
+using tcp = boost::asio::ip::tcp;
+
+// The proxies are the machine's Unix programs (under Wine too).
 std::string find_program(const std::string& name) {
   for (const char* dir : {"/usr/bin/", "/usr/sbin/", "/usr/local/bin/", "/usr/local/sbin/"}) {
-    if (std::filesystem::exists(std::string(dir) + name)) return std::string(dir) + name;
+    const std::string path = local_path(std::string(dir) + name);
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec)) return path;
   }
   throw std::runtime_error(name + " is not installed: run tools/setup.sh");
 }
 
 bool accepts_connections(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(port);
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-  ::close(fd);
-  return ok;
+  boost::asio::io_context io;
+  tcp::socket socket(io);
+  boost::system::error_code ec;
+  socket.connect({boost::asio::ip::address_v4::loopback(), port}, ec);
+  return !ec;
+}
+
+// Whether the proxy runs as root and so must be told to drop to nobody.
+bool proxy_runs_as_root() {
+#ifdef _WIN32
+  // Under Wine the proxy runs as the Unix user Wine runs as.
+  const char* user = std::getenv("USER");
+  return running_under_wine() && user != nullptr && std::string(user) == "root";
+#else
+  return ::geteuid() == 0;
+#endif
 }
 
 // The proxies print no "LISTENING" line: poll the port until it accepts.
@@ -64,16 +82,14 @@ std::string ProxyPeer::url(const std::string& scheme, const std::string& user, c
 }
 
 std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-                  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;
-  ::close(fd);
-  if (!ok) throw std::runtime_error("cannot bind a port on 127.0.0.1");
-  return ntohs(address.sin_port);
+  boost::asio::io_context io;
+  tcp::acceptor acceptor(io);
+  boost::system::error_code ec;
+  acceptor.open(tcp::v4(), ec);
+  if (!ec) acceptor.bind({boost::asio::ip::address_v4::loopback(), 0}, ec);
+  const std::uint16_t port = ec ? 0 : acceptor.local_endpoint(ec).port();
+  if (ec || port == 0) throw std::runtime_error("cannot bind a port on 127.0.0.1");
+  return port;
 }
 
 ProxyPeer start_tinyproxy(const TinyproxyConfig& config) {
@@ -81,11 +97,11 @@ ProxyPeer start_tinyproxy(const TinyproxyConfig& config) {
   const std::string dir = make_temp_dir("tinyproxy");
   // tinyproxy reads its port from the configuration only: pick a free one.
   const std::uint16_t port = free_port();
-  std::ofstream conf(dir + "/tinyproxy.conf");
+  std::ofstream conf(dir + "/tinyproxy.conf", std::ios::binary);  // LF line ends: tinyproxy rejects CRLF
   conf << "Port " << port << "\nListen 127.0.0.1\nBind " << proxy_source_address
        << "\nTimeout 30\nMaxClients 50\nAllow 127.0.0.1\n"
-       << "LogLevel Critical\nLogFile \"" << dir << "/tinyproxy.log\"\nDisableViaHeader Yes\n";
-  if (::geteuid() == 0) conf << "User nobody\nGroup nogroup\n";
+       << "LogLevel Critical\nLogFile \"" << peer_path(dir) << "/tinyproxy.log\"\nDisableViaHeader Yes\n";
+  if (proxy_runs_as_root()) conf << "User nobody\nGroup nogroup\n";
   if (!config.user.empty()) conf << "BasicAuth " << config.user << " " << config.password << "\n";
   if (config.only_connect_port != 0) conf << "ConnectPort " << config.only_connect_port << "\n";
   conf.close();
@@ -114,22 +130,42 @@ Peer start_ws_peer_behind_proxy(bool tls) {
   return start_ws_peer_with(std::move(args), tls);
 }
 
+namespace {
+
+void set_variable(const std::string& name, const std::string& value) {
+#ifdef _WIN32
+  ::_putenv_s(name.c_str(), value.c_str());
+#else
+  ::setenv(name.c_str(), value.c_str(), 1);
+#endif
+}
+
+void unset_variable(const std::string& name) {
+#ifdef _WIN32
+  ::_putenv_s(name.c_str(), "");  // an empty value removes it there
+#else
+  ::unsetenv(name.c_str());
+#endif
+}
+
+}  // namespace
+
 ScopedEnv::ScopedEnv(std::string name, const std::string& value, bool unset) : name_(std::move(name)) {
   if (const char* old = std::getenv(name_.c_str())) {
     had_value_ = true;
     old_value_ = old;
   }
   if (unset)
-    ::unsetenv(name_.c_str());
+    unset_variable(name_);
   else
-    ::setenv(name_.c_str(), value.c_str(), 1);
+    set_variable(name_, value);
 }
 
 ScopedEnv::~ScopedEnv() {
   if (had_value_)
-    ::setenv(name_.c_str(), old_value_.c_str(), 1);
+    set_variable(name_, old_value_);
   else
-    ::unsetenv(name_.c_str());
+    unset_variable(name_);
 }
 
 }  // namespace duplex::test

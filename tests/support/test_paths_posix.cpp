@@ -1,3 +1,5 @@
+// The test paths on Linux and macOS.
+
 #include "support/test_paths.hpp"
 
 #include <cerrno>
@@ -49,6 +51,12 @@ std::string node_binary() {
 }
 
 std::string python_binary() { return "/usr/bin/python3"; }
+
+std::string local_path(const std::string& path) { return path; }
+
+std::string peer_path(const std::string& path) { return path; }
+
+bool running_under_wine() { return false; }
 
 std::string make_temp_dir(std::string_view prefix) {
   std::string base = binary_dir() + "/tmp";

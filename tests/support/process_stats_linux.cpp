@@ -1,3 +1,5 @@
+// What the test process costs, on Linux: getrusage and /proc/self/status.
+
 #include "support/process_stats.hpp"
 
 #include <sys/resource.h>
