@@ -8,14 +8,14 @@
 #include <cstdlib>
 
 namespace duplex::native::proxy {
-namespace {
-
-std::string lower(std::string_view s) {
+std::string ascii_lower(std::string_view s) {
   std::string out(s);
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
+
+namespace {
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -88,7 +88,7 @@ std::optional<ProxyUrl> parse_proxy_url(std::string_view text, std::string& erro
   std::string_view rest = text;
   const auto scheme_end = text.find("://");
   if (scheme_end != std::string_view::npos) {
-    const std::string scheme = lower(text.substr(0, scheme_end));
+    const std::string scheme = ascii_lower(text.substr(0, scheme_end));
     if (scheme == "http")
       url.scheme = ProxyScheme::http;
     else if (scheme == "socks5")
@@ -126,7 +126,7 @@ std::optional<ProxyUrl> parse_proxy_url(std::string_view text, std::string& erro
     error = "cannot parse the proxy URL '" + std::string(text) + "'";
     return std::nullopt;
   }
-  url.host = lower(url.host);
+  url.host = ascii_lower(url.host);
   if (port) url.port = *port;
   return url;
 }
@@ -140,7 +140,7 @@ Environment process_environment() {
 }
 
 bool no_proxy_matches(std::string_view no_proxy, std::string_view host_in, std::uint16_t port) {
-  const std::string host = lower(host_in);
+  const std::string host = ascii_lower(host_in);
   std::size_t pos = 0;
   while (pos < no_proxy.size()) {
     const auto end = no_proxy.find_first_of(", \t", pos);
@@ -156,7 +156,7 @@ bool no_proxy_matches(std::string_view no_proxy, std::string_view host_in, std::
       entry = raw;
     else if (!split_host_port(raw, entry, entry_port))
       continue;
-    entry = lower(entry);
+    entry = ascii_lower(entry);
     if (!entry.empty() && entry.front() == '.') entry.erase(0, 1);
     if (entry.empty() || (entry_port && *entry_port != port)) continue;
     if (host == entry) return true;

@@ -90,4 +90,8 @@ ProxyChoice choose_proxy(std::string_view option, bool secure, std::string_view 
 /// addresses match literally (IPv6 with or without brackets). Case-insensitive.
 bool no_proxy_matches(std::string_view no_proxy, std::string_view host, std::uint16_t port);
 
+/// `s` with ASCII letters in lower case (host names, schemes and proxy
+/// setting keys compare case-insensitively).
+std::string ascii_lower(std::string_view s);
+
 }  // namespace duplex::native::proxy

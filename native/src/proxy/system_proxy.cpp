@@ -8,13 +8,6 @@
 namespace duplex::native::proxy {
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 /// The entries of a list "separated by semicolons or whitespace".
 std::vector<std::string_view> split_list(std::string_view list) {
   std::vector<std::string_view> entries;
@@ -38,7 +31,7 @@ std::optional<ProxyUrl> parse_server(std::string_view text, bool socks, std::str
   std::string scheme = socks ? "socks5" : "http";
   std::string_view rest = text;
   if (const auto end = text.find("://"); end != std::string_view::npos) {
-    scheme = lower(text.substr(0, end));
+    scheme = ascii_lower(text.substr(0, end));
     if (scheme == "socks") scheme = "socks5";
     rest = text.substr(end + 3);
   }
@@ -78,8 +71,7 @@ std::optional<std::uint32_t> ipv4(std::string_view text, bool allow_short) {
     const auto dot = std::min(text.find('.', pos), text.size());
     unsigned value = 0;
     const auto [end, ec] = std::from_chars(text.data() + pos, text.data() + dot, value);
-    if (dot == pos || ec != std::errc() || end != text.data() + dot || value > 255 || ++octets > 4)
-      return std::nullopt;
+    if (dot == pos || ec != std::errc() || end != text.data() + dot || value > 255 || ++octets > 4) return std::nullopt;
     address = address << 8 | value;
     if (dot == text.size()) break;
     pos = dot + 1;
@@ -130,13 +122,14 @@ SystemProxySettings parse_winhttp_proxy_settings(std::string_view proxy, std::st
   for (const auto entry : split_list(proxy)) {
     const auto equals = entry.find('=');
     const auto scheme_end = entry.find("://");
-    const bool named = equals != std::string_view::npos && (scheme_end == std::string_view::npos || equals < scheme_end);
-    const std::string scheme = named ? lower(entry.substr(0, equals)) : "";
-    std::optional<ProxyUrl>* slot = !named               ? &for_all
-                                    : scheme == "http"   ? &settings.http
-                                    : scheme == "https"  ? &settings.https
-                                    : scheme == "socks"  ? &settings.socks
-                                                         : nullptr;
+    const bool named =
+        equals != std::string_view::npos && (scheme_end == std::string_view::npos || equals < scheme_end);
+    const std::string scheme = named ? ascii_lower(entry.substr(0, equals)) : "";
+    std::optional<ProxyUrl>* slot = !named              ? &for_all
+                                    : scheme == "http"  ? &settings.http
+                                    : scheme == "https" ? &settings.https
+                                    : scheme == "socks" ? &settings.socks
+                                                        : nullptr;
     if (slot == nullptr || slot->has_value()) continue;  // a scheme duplex does not serve, or a second entry
     std::string error;
     *slot = parse_server(named ? entry.substr(equals + 1) : entry, slot == &settings.socks, error);
@@ -152,9 +145,9 @@ SystemProxySettings parse_winhttp_proxy_settings(std::string_view proxy, std::st
 }
 
 bool system_proxy_bypassed(const std::vector<std::string>& bypass, std::string_view host_in, std::uint16_t port) {
-  const std::string host = lower(host_in);
+  const std::string host = ascii_lower(host_in);
   for (const auto& raw : bypass) {
-    std::string entry = lower(raw);
+    std::string entry = ascii_lower(raw);
     if (entry == "<local>") {
       if (host.find_first_of(".:") == std::string::npos) return true;
       continue;
