@@ -11,32 +11,15 @@ set -euo pipefail
 
 say() { printf 'mingw-deps: %s\n' "$*" >&2; }
 die() { printf 'mingw-deps: error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=tools/apt_packages.sh
+source "$(dirname "${BASH_SOURCE[0]}")/apt_packages.sh"
 
 packages=(g++-mingw-w64-x86-64-posix libz-mingw-w64-dev
           wine64 wine  # wine ships the launchers (wine64, wineboot, wineserver) in /usr/bin
           catch2 libboost1.81-dev libssl-dev  # headers shared with the native build
           curl ca-certificates perl make)  # fetching and building OpenSSL
 
-missing=()
-for pkg in "${packages[@]}"; do
-  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
-done
-if ((${#missing[@]})); then
-  command -v apt-get >/dev/null 2>&1 || die "apt-get not found (Debian bookworm expected); missing: ${missing[*]}"
-  sudo=()
-  if [[ $(id -u) -ne 0 ]]; then
-    command -v sudo >/dev/null 2>&1 || die "not root and no sudo; install as root: ${missing[*]}"
-    sudo=(sudo)
-  fi
-  say "installing Debian packages: ${missing[*]}"
-  # apt's messages go to stderr: standard output is the prefix alone.
-  "${sudo[@]}" apt-get update -qq >&2 || die "apt-get update failed"
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 \
-    || die "apt-get install failed for: ${missing[*]}"
-else
-  say "Debian packages present"
-fi
+install_missing_packages "${packages[@]}"
 
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/duplex"
 mkdir -p "$cache"

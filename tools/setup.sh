@@ -9,6 +9,8 @@ peers="$root/tests/peers"
 
 say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=tools/apt_packages.sh
+source "$(dirname "${BASH_SOURCE[0]}")/apt_packages.sh"
 
 packages=(cmake g++ make pkg-config libboost1.81-dev libssl-dev zlib1g-dev
           catch2 python3-websockets openssl clang-14 libclang-rt-14-dev
@@ -27,26 +29,7 @@ elif ! command -v npm >/dev/null 2>&1; then
   packages+=(npm)
 fi
 
-missing=()
-for pkg in "${packages[@]}"; do
-  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
-done
-
-if ((${#missing[@]})); then
-  command -v apt-get >/dev/null 2>&1 || die "apt-get not found (Debian bookworm expected); missing: ${missing[*]}"
-  sudo=()
-  if [[ $(id -u) -ne 0 ]]; then
-    command -v sudo >/dev/null 2>&1 || die "not root and no sudo; install as root: ${missing[*]}"
-    sudo=(sudo)
-  fi
-  say "installing Debian packages: ${missing[*]}"
-  "${sudo[@]}" apt-get update -qq || die "apt-get update failed"
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" \
-    || die "apt-get install failed for: ${missing[*]}"
-else
-  say "Debian packages present"
-fi
+install_missing_packages "${packages[@]}"
 
 command -v node >/dev/null 2>&1 || die "node not found after installation"
 command -v npm >/dev/null 2>&1 || die "npm not found after installation"
