@@ -13,6 +13,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# What the tests need, and websocketpp, the one peer only the bench uses.
+tools/setup.sh >&2
+say() { printf 'bench: %s\n' "$*" >&2; }
+die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=tools/apt_packages.sh
+source tools/apt_packages.sh
+install_missing_packages libwebsocketpp-dev
+
 smoke=0 runs="" only="" micro=1 wasm=1 build_dir=build/bench wasm_build_dir=build/bench-wasm
 while [ $# -gt 0 ]; do
   case "$1" in
