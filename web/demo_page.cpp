@@ -20,6 +20,14 @@
 // ---- DOM access (the only JavaScript the C++ side calls) -------------------
 // clang-format off
 
+// emscripten >= 3.1.35 links the runtime's string helpers only when asked:
+// EM_JS code that calls them lists them (EM_JS_DEPS, emscripten >= 3.1.24), or
+// the page fails at its first call ("lengthBytesUTF8 is not defined").
+// Older emscripten always has them and no such macro.
+#ifdef EM_JS_DEPS
+EM_JS_DEPS(duplex_demo_page, "$lengthBytesUTF8,$stringToUTF8,$UTF8ToString");
+#endif
+
 /// The length in UTF-8 bytes of this page's echo endpoint: ws(s)://<host>/echo.
 EM_JS(int, dom_echo_url_length, (), {
   const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';

@@ -21,6 +21,9 @@
 #include <duplex/duplex.hpp>
 
 // clang-format off
+#ifdef EM_JS_DEPS  // emscripten >= 3.1.24 (see web/demo_page.cpp)
+EM_JS_DEPS(duplex_wasm_bench, "$UTF8ToString");
+#endif
 /// Hands one run's result to the page: the measured phase's length in ms, the
 /// echoes it counted, and an error ("" when the run worked).
 EM_JS(void, report_result, (double ms, double msgs, const char* error), {

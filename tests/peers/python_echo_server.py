@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""WebSocket test peer built on Debian's python3-websockets (10.x).
+"""WebSocket test peer built on Debian's python3-websockets (10.4 to 17).
 
 Usage:
   /usr/bin/python3 python_echo_server.py [--tls-cert FILE --tls-key FILE]
@@ -16,6 +16,12 @@ Behaviour by request path:
   /close/<code>[/<reason>]    close with code and URL-decoded reason on open
   /drop                       abort the TCP connection on open, no Close frame
 Subprotocols: the first one the client offers out of chat, json, superchat.
+
+websockets >= 13 serves with its new asyncio implementation (the only one
+`websockets.serve` gives from 14 on); older releases have only the legacy one.
+The two differ in the handler's connection (``request.path`` or ``path``), in
+select_subprotocol's arguments and in the server's list of connections; the
+functions below take either.
 """
 
 import argparse
@@ -28,16 +34,39 @@ import urllib.parse
 
 import websockets
 
+try:  # websockets >= 13
+    from websockets.asyncio.server import serve
+    NEW_ASYNCIO_API = True
+except ImportError:  # websockets 10.x to 12.x: the legacy implementation
+    from websockets import serve
+    NEW_ASYNCIO_API = False
+
 from peer_lifetime import watch_stdin
 
 SERVER_PROTOCOLS = ["chat", "json", "superchat"]
 
 
-def select_subprotocol(client_protocols, server_protocols):
-    for protocol in client_protocols:
-        if protocol in server_protocols:
+def first_known_subprotocol(offered):
+    for protocol in offered:
+        if protocol in SERVER_PROTOCOLS:
             return protocol
     return None
+
+
+if NEW_ASYNCIO_API:
+    def select_subprotocol(connection, offered):
+        return first_known_subprotocol(offered)
+else:
+    def select_subprotocol(offered, server_protocols):
+        return first_known_subprotocol(offered)
+
+
+def request_path(ws):
+    return ws.request.path if NEW_ASYNCIO_API else ws.path
+
+
+def open_connections(server):
+    return server.connections if NEW_ASYNCIO_API else server.websockets
 
 
 async def echo(ws):
@@ -46,7 +75,7 @@ async def echo(ws):
 
 
 async def handler(ws):
-    path = urllib.parse.urlsplit(ws.path).path
+    path = urllib.parse.urlsplit(request_path(ws)).path
     segments = path.split("/")[1:]
     try:
         if segments[0] == "close" and len(segments) >= 2:
@@ -88,7 +117,7 @@ async def main():
     if args.exit_with_stdin:
         watch_stdin(loop, stop)
 
-    async with websockets.serve(
+    async with serve(
         handler,
         "127.0.0.1",
         0,
@@ -105,7 +134,7 @@ async def main():
         sys.stdout.write(f"LISTENING {port}\n")
         sys.stdout.flush()
         await stop.wait()
-        for ws in list(server.websockets):
+        for ws in list(open_connections(server)):
             ws.transport.abort()
 
 

@@ -9,7 +9,8 @@
 // then close), listens on one more that accepts TCP and never answers, passes
 // the ports as DUPLEX_WS_PEER_PORT, DUPLEX_PYTHON_PEER_PORT,
 // DUPLEX_REFUSED_PORT and DUPLEX_SILENT_PORT, runs the test in a child
-// node with host_websocket.js preloaded (the WebSocket global), then stops the
+// node with host_websocket.js preloaded (the WebSocket global) and the node
+// flags this launcher was given (cmake/node.cmake), then stops the
 // servers by PID and exits with the test's status. A Catch2 listing
 // (--list-*) needs no peers and starts none.
 'use strict';
@@ -98,7 +99,7 @@ async function main() {
     });
   }
   const test = spawn(process.execPath,
-    ['--no-experimental-fetch', '-r', path.join(__dirname, 'host_websocket.js'), testJs, ...args],
+    [...process.execArgv, '-r', path.join(__dirname, 'host_websocket.js'), testJs, ...args],
     { stdio: 'inherit', env });
   test.on('exit', (code, signal) => {
     stopPeers();
