@@ -129,6 +129,7 @@ class ReconnectingWebSocket::State : public std::enable_shared_from_this<Reconne
     fire(event);
     if (stopped_) return;  // close() was called (perhaps by that listener), or the socket is gone
     const std::uint16_t code = event.code();
+    if (backend_.unavailable()) return give_up(code);  // e.g. a host with no WebSocket: no retry can open
     if (reconnect_.final_codes.contains(code) || attempt_ >= reconnect_.max_attempts) return give_up(code);
     ++attempt_;
     const auto ceiling = backoff_ceiling(reconnect_.base_delay, reconnect_.max_delay, attempt_);

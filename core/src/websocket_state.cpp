@@ -31,6 +31,10 @@ WebSocket::State::~State() = default;
 
 void WebSocket::State::connect(std::vector<std::string> protocols, Options options) {
   max_buffered_ = options.max_buffered_amount;
+  if (auto why = backend_.unavailable()) {
+    on_transport_failed(std::move(*why));  // no transport: the failure is the only fact
+    return;
+  }
   transport_ = backend_.connect(ConnectRequest{url_, std::move(protocols), std::move(options)}, *this);
 }
 

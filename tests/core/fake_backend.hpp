@@ -160,6 +160,10 @@ class FakeBackend final : public Backend {
   /// Called inside connect(), e.g. to report facts synchronously.
   std::function<void(FakeTransport&)> on_connect;
   bool refuse_ca_file = false;
+  /// What unavailable() answers: set, the backend can open nothing.
+  std::optional<std::string> unavailable_reason;
+
+  std::optional<std::string> unavailable() const override { return unavailable_reason; }
 
  private:
   struct TimerEntry {

@@ -288,3 +288,17 @@ TEST_CASE("the constructor throws what WebSocket's throws", "[reconnect]") {
   CHECK(thrown([&] { ReconnectingWebSocket(backend, "ftp://h/"); }) == "SyntaxError");
   CHECK(backend.requests.empty());
 }
+
+TEST_CASE("a backend that can open nothing is not retried", "[reconnect][unavailable]") {
+  FakeBackend backend;
+  backend.unavailable_reason = "this host has no WebSocket";
+  ReconnectOptions options = at_ceiling(ms(100), ms(500));
+  options.max_attempts = 5;
+  ReconnectingWebSocket ws(backend, "ws://h/", {}, {}, options);
+  Log log;
+  log.attach(ws);
+  backend.advance(ms(10'000));
+  CHECK(log.events == Strings{"error", "close:1006", "giveup:0:1006"});
+  CHECK(backend.requests.empty());
+  CHECK(backend.pending_timers() == 0);
+}

@@ -276,3 +276,20 @@ TEST_CASE("a message queued behind a throwing listener is still delivered", "[we
   backend.run_all();  // nothing new arrived: "2" must still have a task
   CHECK(seen == Strings{"1", "2"});
 }
+
+TEST_CASE("a backend that can open nothing fails the socket once, with its reason", "[websocket][unavailable]") {
+  FakeBackend backend;
+  backend.unavailable_reason = "this host has no WebSocket";
+  WebSocket ws(backend, "ws://h/");
+  Recorder recorder;
+  recorder.attach(ws);
+  CHECK(backend.requests.empty());  // no transport was asked for
+  CHECK(ws.ready_state() == ReadyState::CONNECTING);
+  backend.run_all();
+  CHECK(recorder.events == Strings{"error:this host has no WebSocket", "close:1006:unclean:"});
+  CHECK(ws.ready_state() == ReadyState::CLOSED);
+  CHECK_NOTHROW(ws.send("late"));  // CLOSED: send() discards (WHATWG); there is no transport to reach
+  ws.close();                       // closing a closed socket is a no-op
+  backend.run_all();
+  CHECK(recorder.events.size() == 2);
+}

@@ -121,6 +121,12 @@ Capabilities BrowserBackend::capabilities() const {
   return c;
 }
 
+std::optional<std::string> BrowserBackend::unavailable() const {
+  if (duplex_ws_host_has_websocket()) return std::nullopt;
+  return "this host has no WebSocket: node before 22 needs one preloaded "
+         "(e.g. npm ws as globalThis.WebSocket, see the README's WebAssembly guide)";
+}
+
 void BrowserBackend::run_tasks() {
   in_tasks = true;
   for (std::size_t n = tasks_.size(); n > 0 && !tasks_.empty(); --n) {

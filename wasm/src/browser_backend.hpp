@@ -8,6 +8,8 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
+#include <string>
 #include <utility>
 
 #include "duplex/backend.hpp"
@@ -27,6 +29,9 @@ class BrowserBackend final : public Backend {
   /// certificates: a browser's WebSocket has no way to honour them.
   void check_options(const Options& options) const override;
   Capabilities capabilities() const override;
+  /// "this host has no WebSocket ..." when the host (node before 22 with
+  /// nothing preloaded) has no WebSocket global.
+  std::optional<std::string> unavailable() const override;
   std::unique_ptr<Transport> connect(ConnectRequest request, TransportEvents& events) override;
 
   /// Runs `report` (a host event's facts, reported by the exports of

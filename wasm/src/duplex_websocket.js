@@ -316,6 +316,10 @@ var LibraryDuplexWebSocket = {
     DuplexWsQueue.schedule();
   },
 
+  duplex_ws_host_has_websocket: function() {
+    return typeof WebSocket === 'function' ? 1 : 0;
+  },
+
   // Opens a socket; returns its id. A constructor that throws (no WebSocket in
   // this host, a URL the host refuses) is reported as a failure from a later
   // task. `protocols` is the offered list joined with ',' (tokens have none).

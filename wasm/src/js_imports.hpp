@@ -21,6 +21,8 @@ void duplex_ws_destroy(int id, int going_away);
 int duplex_ws_set_timer(double delay_ms);
 /// `clearTimeout` of a timer set by duplex_ws_set_timer.
 void duplex_ws_clear_timer(int id);
+/// 1 when the host has a WebSocket constructor (globalThis.WebSocket), else 0.
+int duplex_ws_host_has_websocket();
 /// Sockets in the js-library's Map.
 int duplex_ws_socket_count();
 }

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "duplex/transport.hpp"
 
@@ -79,6 +81,12 @@ class Backend {
   virtual void check_options(const Options& options) const = 0;
   /// What this backend honours (see Capabilities).
   virtual Capabilities capabilities() const = 0;
+  /// Why this backend can open no connection at all in this process (a
+  /// WebAssembly host without a WebSocket), or nothing when it can. A socket
+  /// made then fails once with that reason (an `error` event whose message it
+  /// is, then `close` 1006), and ReconnectingWebSocket gives up instead of
+  /// retrying: no retry could succeed.
+  virtual std::optional<std::string> unavailable() const { return std::nullopt; }
   /// Start opening a connection; facts are reported to `events`, which must
   /// outlive the returned transport.
   virtual std::unique_ptr<Transport> connect(ConnectRequest request, TransportEvents& events) = 0;
