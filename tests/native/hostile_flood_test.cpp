@@ -247,13 +247,14 @@ TEST_CASE("a message of a million one-byte fragments arrives whole at linear cos
   check_budget(run, 3 * count, 16 * MiB);
 }
 
-TEST_CASE("Close frames after the closing handshake are ignored", "[native][flood]") {
+TEST_CASE("Close frames after the closing handshake fail the connection, as in browsers", "[native][flood]") {
   const auto run = play_flood({"/close-flood/100000", {}, [](WebSocket& ws) { ws.close(1000, ""); }});
   INFO(run.describe());
-  CHECK(run.events == std::vector<std::string>{"open", "close"});
+  CHECK(run.events == std::vector<std::string>{"open", "error", "close"});
+  CHECK(run.error_message.find("after the server's Close frame") != std::string::npos);
   REQUIRE(run.close);
-  CHECK(run.close->was_clean());
-  CHECK(run.close->code() == 1000);
+  CHECK_FALSE(run.close->was_clean());
+  CHECK(run.close->code() == 1006);
   CHECK(run.server.client_close_code() == "1000");
   check_budget(run, 400'000, 8 * MiB);
 }

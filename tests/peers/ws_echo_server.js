@@ -26,6 +26,11 @@
 //                               refuses to send are written as a raw frame)
 //   /close-after/<n>/<code>     echo n messages, then close with code
 //   /drop                       destroy the TCP connection on open, no Close
+//   /text-after-close           on open, write a Close frame (1000, "bye") and
+//                               then a text frame ("late") in one write, as a
+//                               misbehaving server would (RFC 6455 §5.5.1
+//                               forbids data after Close); the client's Close
+//                               is answered as ws does
 //   /drop-after/<n>             echo n messages, then destroy the TCP connection
 //   /no-close-reply             complete the handshake, then ignore every
 //                               frame (a Close is never answered) and keep the
@@ -184,6 +189,8 @@ function onConnection(ws, req, socket) {
     echo(ws, parseCount(segments[1]), () => closeWith(ws, socket, Number(segments[2]), ''));
   } else if (route === 'drop') {
     ws.terminate();
+  } else if (route === 'text-after-close') {
+    socket.write(Buffer.concat([rawCloseFrame(1000, 'bye'), Buffer.from([0x81, 0x04]), Buffer.from('late')]));
   } else if (route === 'drop-after' && parseCount(segments[1]) !== undefined) {
     echo(ws, parseCount(segments[1]), () => ws.terminate());
   } else if (route === 'discard') {

@@ -136,6 +136,24 @@ void Connection::receive(std::span<const std::byte> bytes) {
     bytes = bytes.subspan(take);
     if (d.remaining == 0 && reading()) on_frame_end();
   }
+  if (state_ == State::closed && !bytes.empty()) on_bytes_after_close(bytes);
+}
+
+// §5.5.1: "After sending a Close frame, the endpoint MUST NOT send any further
+// data frames", and a Close frame is the last frame of its sender. Browsers
+// fail the connection on any frame that follows the server's Close (Chromium:
+// "received after close"), so the same program sees the same events on every
+// backend: `error`, then `close` 1006. Our Close frame is already queued or
+// sent, so no second one goes out; the TCP connection is dropped.
+void Connection::on_bytes_after_close(std::span<const std::byte> bytes) {
+  Impl& d = *impl_;
+  const auto result = d.header_decoder.feed(bytes);
+  if (result == FrameHeaderDecoder::Result::need_more) return;
+  const std::string what = result == FrameHeaderDecoder::Result::failed
+                               ? std::string("bytes")
+                               : "a frame of opcode " + std::to_string(static_cast<int>(d.header_decoder.header().op));
+  d.header_decoder.reset();
+  fail(error::frame_after_close, what + " after the server's Close frame");
 }
 
 void Connection::on_frame_header() {
@@ -286,9 +304,10 @@ void Connection::on_close_frame() {
     queue_after_data(static_cast<std::uint8_t>(opcode::close), build_close_payload(close.code, {}), 0);
   }
   // Both Close frames are exchanged; §7.1.1: the client waits for the server
-  // to close the TCP connection.
+  // to close the TCP connection (and fails one that sends more: on_bytes_after_close).
   state_ = State::closed;
   d.message = std::string();
+  d.header_decoder.reset();
 }
 
 void Connection::receive_eof() {

@@ -56,6 +56,8 @@ class engine_category final : public std::error_category {
         return "close frame with a 1-byte payload";
       case error::bad_close_code:
         return "close frame with a code not allowed on the wire";
+      case error::frame_after_close:
+        return "frame received after the server's Close frame";
       case error::invalid_utf8:
         return "text message is not valid UTF-8";
       case error::invalid_close_reason:
@@ -94,6 +96,7 @@ std::uint16_t close_code_for(std::error_code ec) noexcept {
     case error::length_msb_set:
     case error::bad_close_payload:
     case error::bad_close_code:
+    case error::frame_after_close:
       return 1002;  // §7.4.1: "1002 indicates ... a protocol error"
     case error::invalid_utf8:
     case error::invalid_close_reason:

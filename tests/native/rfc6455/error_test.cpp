@@ -17,7 +17,7 @@ TEST_CASE("every error has a message and a close code", "[error]") {
 TEST_CASE("close_code_for maps each family (§7.4.1)", "[error]") {
   for (auto e : {error::masked_frame, error::reserved_bits, error::reserved_opcode, error::fragmented_control,
                  error::control_too_long, error::unexpected_continuation, error::expected_continuation,
-                 error::length_msb_set, error::bad_close_payload, error::bad_close_code}) {
+                 error::length_msb_set, error::bad_close_payload, error::bad_close_code, error::frame_after_close}) {
     CHECK(close_code_for(e) == 1002);
   }
   CHECK(close_code_for(error::invalid_utf8) == 1007);
