@@ -125,7 +125,10 @@ function main() {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
-  if (opts.exitWithStdin && fs.fstatSync(0).isFIFO()) {
+  // A pipe from a shell is a FIFO; node's stdio 'pipe' (run_with_peers.js,
+  // browser_test.js) is a socketpair. A terminal or /dev/null is neither.
+  const stdinIsPipe = fs.fstatSync(0).isFIFO() || fs.fstatSync(0).isSocket();
+  if (opts.exitWithStdin && stdinIsPipe) {
     process.stdin.on('data', () => {});
     process.stdin.on('end', stop);
     process.stdin.on('error', stop);
