@@ -15,7 +15,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/apt_packages.sh"
 packages=(cmake g++ make pkg-config libboost1.81-dev libssl-dev zlib1g-dev
           catch2 python3-websockets openssl clang-14 libclang-rt-14-dev
           emscripten  # the wasm preset (em++ 3.1.6, tests run in node)
-          chromium  # the browser test (headless, driven by npm playwright-core)
+          chromium  # the browser tests (headless, driven by npm playwright-core)
+          firefox-esr  # the integration suite in Firefox (headless, WebDriver BiDi: tests/web/firefox_bidi.js)
           tinyproxy microsocks)  # the proxy tests (HTTP CONNECT, SOCKS5)
 
 # node may come from NodeSource (its nodejs package ships npm); Debian's
