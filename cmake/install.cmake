@@ -1,26 +1,39 @@
-# `cmake --install` puts headers, libraries and a package config in place, so
-# another CMake project can `find_package(duplex)` and link `duplex::duplex`.
-include(GNUInstallDirs)
-include(CMakePackageConfigHelpers)
-
-set(duplex_install_targets duplex duplex_core)
-if(NOT EMSCRIPTEN)
-  list(APPEND duplex_install_targets duplex_rfc6455 duplex_native)
-  install(DIRECTORY native/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# `cmake --install` (only with DUPLEX_INSTALL, on by default when duplex is the
+# top-level project): headers, libraries, the CMake package and duplex.pc.
+# Layout of a prefix; a native and a WebAssembly build may share one:
+#   include/duplex/...                     headers (the same core headers from both)
+#   lib/libduplex_*.a or libduplex.so.*    native libraries
+#   lib/cmake/duplex/, lib/pkgconfig/      native CMake package and pkg-config file
+#   lib/wasm32-emscripten/...              the same three for WebAssembly
+#   share/duplex/duplex_websocket.js       the WebAssembly backend's js-library
+#   bin/duplex                             the command-line client (native)
+# Components: duplex_Runtime (shared library, client), duplex_Development (the rest).
+install(DIRECTORY core/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT duplex_Development)
+if(EMSCRIPTEN)
+  install(DIRECTORY wasm/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT duplex_Development)
+  install(FILES wasm/src/duplex_websocket.js DESTINATION ${CMAKE_INSTALL_DATADIR}/duplex
+          COMPONENT duplex_Development)
 else()
-  list(APPEND duplex_install_targets duplex_wasm)
-  install(DIRECTORY wasm/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-  install(FILES wasm/src/duplex_websocket.js DESTINATION ${CMAKE_INSTALL_DATADIR}/duplex)
+  install(DIRECTORY native/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT duplex_Development)
 endif()
-install(DIRECTORY core/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(TARGETS ${duplex_install_targets} EXPORT duplexTargets
-  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+
+install(TARGETS ${duplex_export_targets} EXPORT duplexTargets
+  ARCHIVE DESTINATION ${duplex_install_libdir} COMPONENT duplex_Development
+  LIBRARY DESTINATION ${duplex_install_libdir} COMPONENT duplex_Runtime NAMELINK_COMPONENT duplex_Development
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT duplex_Runtime)
+install(EXPORT duplexTargets NAMESPACE duplex:: DESTINATION ${duplex_install_cmakedir}
+        COMPONENT duplex_Development)
+install(FILES ${PROJECT_BINARY_DIR}/duplexConfig.cmake ${PROJECT_BINARY_DIR}/duplexConfigVersion.cmake
+        DESTINATION ${duplex_install_cmakedir} COMPONENT duplex_Development)
+install(FILES ${PROJECT_BINARY_DIR}/duplex.pc DESTINATION ${duplex_install_pkgconfigdir}
+        COMPONENT duplex_Development)
+
 if(TARGET duplex_cli)
-  install(TARGETS duplex_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+  if(duplex_shared AND UNIX AND NOT APPLE AND NOT IS_ABSOLUTE "${CMAKE_INSTALL_BINDIR}"
+     AND NOT IS_ABSOLUTE "${duplex_install_libdir}")
+    # The installed client finds the installed libduplex wherever the prefix is.
+    file(RELATIVE_PATH duplex_bin_to_lib "/root/${CMAKE_INSTALL_BINDIR}" "/root/${duplex_install_libdir}")
+    set_target_properties(duplex_cli PROPERTIES INSTALL_RPATH "$ORIGIN/${duplex_bin_to_lib}")
+  endif()
+  install(TARGETS duplex_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT duplex_Runtime)
 endif()
-install(EXPORT duplexTargets NAMESPACE duplex:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/duplex)
-configure_package_config_file(cmake/duplexConfig.cmake.in ${CMAKE_CURRENT_BINARY_DIR}/duplexConfig.cmake
-  INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/duplex)
-write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/duplexConfigVersion.cmake COMPATIBILITY SameMinorVersion)
-install(FILES ${CMAKE_CURRENT_BINARY_DIR}/duplexConfig.cmake ${CMAKE_CURRENT_BINARY_DIR}/duplexConfigVersion.cmake
-  DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/duplex)

@@ -33,7 +33,7 @@ std::chrono::milliseconds backoff_ceiling(std::chrono::milliseconds base, std::c
   return std::chrono::milliseconds(ceiling);
 }
 
-class ReconnectingWebSocket::State : public std::enable_shared_from_this<ReconnectingWebSocket::State> {
+class DUPLEX_LOCAL ReconnectingWebSocket::State : public std::enable_shared_from_this<ReconnectingWebSocket::State> {
  public:
   State(Backend& backend, std::string_view url, std::vector<std::string> protocols, Options options,
         ReconnectOptions reconnect)

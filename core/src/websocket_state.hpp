@@ -21,7 +21,7 @@
 
 namespace duplex {
 
-class WebSocket::State final : public TransportEvents,
+class DUPLEX_LOCAL WebSocket::State final : public TransportEvents,
                                public Task,
                                public std::enable_shared_from_this<WebSocket::State> {
  public:

@@ -350,6 +350,7 @@ def deflate_accepted(*frames):
     async def play(c, arg):
         offered = "permessage-deflate" in c.headers.get("sec-websocket-extensions", "")
         await c.accept(["Sec-WebSocket-Extensions: permessage-deflate"] if offered else [])
+        c.close_sent = any(f[:1] == b"\x88" for f in frames)
         for f in frames:
             await c.send(f)
         await c.serve_frames()

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "duplex/export.hpp"
 #include "duplex/transport.hpp"
 
 namespace duplex {
@@ -35,7 +36,7 @@ struct Capabilities {
 
 /// A task scheduled with `Backend::post_after`. Destroying the handle (or
 /// calling cancel()) before the task ran means it never runs.
-class Timer {
+class DUPLEX_API Timer {
  public:
   virtual ~Timer() = default;
   /// The task will not run (if it has not run yet) and is released. Safe to
@@ -45,7 +46,7 @@ class Timer {
 
 /// Something to run on a backend's loop, posted by weak reference (see
 /// Backend::post_task).
-class Task {
+class DUPLEX_API Task {
  public:
   /// Runs on the loop.
   virtual void run() = 0;
@@ -56,7 +57,7 @@ class Task {
 
 /// An event loop plus a transport factory. Native: `duplex::native::AsioBackend`
 /// over an `asio::io_context`; WebAssembly: the host's event loop and WebSocket.
-class Backend {
+class DUPLEX_API Backend {
  public:
   virtual ~Backend() = default;
   /// Run `task` later on this backend's loop, never inside the caller.
@@ -94,10 +95,10 @@ class Backend {
 
 /// The backend linked into this program (native: a process-wide io_context;
 /// wasm: the host's loop). Defined by the backend library, not by core/.
-Backend& default_backend();
+DUPLEX_API Backend& default_backend();
 
 /// What the default backend honours: `default_backend().capabilities()`.
-Capabilities capabilities();
+DUPLEX_API Capabilities capabilities();
 
 /// Run the default backend's loop until no socket remains open or closing.
 /// Native: runs the default io_context on the calling thread. WebAssembly: the
@@ -105,6 +106,6 @@ Capabilities capabilities();
 /// yields to the host (emscripten_sleep) until no socket of the default backend
 /// is connecting, open or closing and no event is left to deliver; without
 /// ASYNCIFY it returns at once and events arrive after `main` has returned.
-void run();
+DUPLEX_API void run();
 
 }  // namespace duplex

@@ -5,11 +5,13 @@
 
 #include <cstdint>
 
+#include "duplex/export.hpp"
+
 namespace duplex {
 
 /// True if `code` may be passed to `WebSocket::close()`: 1000, or 3000–4999
 /// (WHATWG WebSockets § close(), step 1). Everything else makes close() throw
 /// Error("InvalidAccessError").
-bool is_valid_api_close_code(std::uint16_t code) noexcept;
+DUPLEX_API bool is_valid_api_close_code(std::uint16_t code) noexcept;
 
 }  // namespace duplex

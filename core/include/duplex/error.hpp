@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "duplex/export.hpp"
+
 namespace duplex {
 
 /// Thrown on API misuse, before anything reaches a transport, on every backend.
@@ -13,7 +15,7 @@ namespace duplex {
 /// option the backend cannot honour, or "OperationError" for a send() past
 /// Options::max_buffered_amount. Network failures never throw: they arrive
 /// as `error` then `close` events.
-class Error : public std::runtime_error {
+class DUPLEX_API Error : public std::runtime_error {
  public:
   Error(std::string name, const std::string& message)
       : std::runtime_error(name + ": " + message), name_(std::move(name)) {}

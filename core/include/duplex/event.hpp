@@ -8,11 +8,12 @@
 #include <variant>
 
 #include "duplex/blob.hpp"
+#include "duplex/export.hpp"
 
 namespace duplex {
 
 /// A plain event: `open`, or the base of the others. `type()` is the event name.
-class Event {
+class DUPLEX_API Event {
  public:
   explicit Event(std::string type) : type_(std::move(type)) {}
   virtual ~Event() = default;
@@ -24,7 +25,7 @@ class Event {
 
 /// The `error` event. The standard's error event carries no detail; `message()`
 /// adds a human-readable reason where the backend knows one (it may be empty).
-class ErrorEvent : public Event {
+class DUPLEX_API ErrorEvent : public Event {
  public:
   explicit ErrorEvent(std::string message) : Event("error"), message_(std::move(message)) {}
   const std::string& message() const noexcept { return message_; }
@@ -38,7 +39,7 @@ class ErrorEvent : public Event {
 using MessageData = std::variant<std::string, Blob, ArrayBuffer>;
 
 /// The `message` event (WHATWG WebSockets § "When a WebSocket message has been received").
-class MessageEvent : public Event {
+class DUPLEX_API MessageEvent : public Event {
  public:
   explicit MessageEvent(MessageData data, std::string origin = {})
       : Event("message"),
@@ -68,7 +69,7 @@ class MessageEvent : public Event {
 };
 
 /// The `close` event (WHATWG WebSockets § "When the WebSocket connection is closed").
-class CloseEvent : public Event {
+class DUPLEX_API CloseEvent : public Event {
  public:
   CloseEvent(bool was_clean, std::uint16_t code, std::string reason)
       : Event("close"), was_clean_(was_clean), code_(code), reason_(std::move(reason)) {}

@@ -19,6 +19,7 @@
 #include "duplex/backend.hpp"
 #include "duplex/blob.hpp"
 #include "duplex/event.hpp"
+#include "duplex/export.hpp"
 #include "duplex/options.hpp"
 #include "duplex/websocket.hpp"
 
@@ -47,11 +48,11 @@ struct ReconnectOptions {
 /// min(cap, base * 2^(attempt-1)), as in "Exponential Backoff And Jitter"
 /// (AWS Architecture Blog): sleep = random_between(0, min(cap, base * 2 ** attempt))
 /// with its attempt counted from 0. Saturates instead of overflowing.
-std::chrono::milliseconds backoff_ceiling(std::chrono::milliseconds base, std::chrono::milliseconds cap,
+DUPLEX_API std::chrono::milliseconds backoff_ceiling(std::chrono::milliseconds base, std::chrono::milliseconds cap,
                                           std::uint32_t attempt) noexcept;
 
 /// The `open`, `reconnecting` and `giveup` events of a ReconnectingWebSocket.
-class ReconnectEvent : public Event {
+class DUPLEX_API ReconnectEvent : public Event {
  public:
   ReconnectEvent(std::string type, std::uint32_t attempt, std::chrono::milliseconds delay, bool reopened,
                  std::optional<std::uint16_t> code)
@@ -88,7 +89,7 @@ class ReconnectEvent : public Event {
 /// close() having been called; `bufferedamountlow`. Messages sent are not
 /// replayed on the next connection: resend what matters from `open`.
 /// Same threading rules as WebSocket; move-only.
-class ReconnectingWebSocket {
+class DUPLEX_API ReconnectingWebSocket {
  public:
   using Listener = std::function<void(const Event&)>;
 

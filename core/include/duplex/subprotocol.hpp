@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "duplex/export.hpp"
+
 namespace duplex {
 
 /// WHATWG WebSockets § new WebSocket(url, protocols), step "If any of the
@@ -13,6 +15,6 @@ namespace duplex {
 /// throw a SyntaxError". Each entry must be an RFC 7230 token (RFC 6455 §4.1,
 /// item 10) and no two may be equal ignoring ASCII case.
 /// Throws Error("SyntaxError") naming the offending entry.
-void validate_protocols(const std::vector<std::string>& protocols);
+DUPLEX_API void validate_protocols(const std::vector<std::string>& protocols);
 
 }  // namespace duplex

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "duplex/export.hpp"
 #include "duplex/options.hpp"
 #include "duplex/url.hpp"
 
@@ -25,7 +26,7 @@ struct Message {
 /// Facts a transport reports to its owner. Called on the backend's loop thread,
 /// possibly from inside a `Transport` call; the owner queues, never re-enters.
 /// After `on_transport_closed` or `on_transport_failed` nothing more is reported.
-class TransportEvents {
+class DUPLEX_API TransportEvents {
  public:
   /// The opening handshake succeeded (RFC 6455 §4.1 "_The WebSocket Connection is Established_").
   virtual void on_transport_open(std::string protocol, std::string extensions) = 0;
@@ -55,7 +56,7 @@ struct ConnectRequest {
 
 /// One connection, driven by core/. Calls never report facts synchronously in
 /// a way core relies on; core queues every fact to the loop anyway.
-class Transport {
+class DUPLEX_API Transport {
  public:
   /// Destroying the transport means its owner is gone: no fact is reported
   /// afterwards; an open connection is closed with 1001 "going away" in the

@@ -5,10 +5,12 @@
 #include <string>
 #include <string_view>
 
+#include "duplex/export.hpp"
+
 namespace duplex {
 
 /// A parsed, validated WebSocket URL.
-struct WebSocketUrl {
+struct DUPLEX_API WebSocketUrl {
   bool secure = false;     ///< scheme is wss
   std::string host;        ///< lower-cased domain, IPv4 dotted quad, or IPv6 with brackets ("[::1]")
   std::uint16_t port = 0;  ///< effective port: explicit, else 80 / 443
@@ -24,6 +26,6 @@ struct WebSocketUrl {
 /// Parse `url` as the WHATWG WebSocket constructor does (§ "new WebSocket(url, protocols)"):
 /// http/https are mapped to ws/wss; any other scheme, a fragment (even an empty "#"),
 /// an unparsable host or port, or whitespace inside → throws `duplex::Error("SyntaxError")`.
-WebSocketUrl parse_websocket_url(std::string_view url);
+DUPLEX_API WebSocketUrl parse_websocket_url(std::string_view url);
 
 }  // namespace duplex

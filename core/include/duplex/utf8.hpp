@@ -7,16 +7,18 @@
 #include <span>
 #include <string_view>
 
+#include "duplex/export.hpp"
+
 namespace duplex {
 
 /// True if `bytes` is well-formed UTF-8 (no overlongs, no surrogates, ≤ U+10FFFF).
-bool is_valid_utf8(std::span<const std::byte> bytes) noexcept;
+DUPLEX_API bool is_valid_utf8(std::span<const std::byte> bytes) noexcept;
 inline bool is_valid_utf8(std::string_view text) noexcept {
   return is_valid_utf8(std::as_bytes(std::span(text.data(), text.size())));
 }
 
 /// Validates a byte stream fed in pieces split anywhere, e.g. across frames.
-class Utf8Validator {
+class DUPLEX_API Utf8Validator {
  public:
   /// Feed the next piece; returns false as soon as the stream so far can no
   /// longer be valid UTF-8 (and from then on).

@@ -25,6 +25,7 @@
 #include "duplex/blob.hpp"
 #include "duplex/error.hpp"
 #include "duplex/event.hpp"
+#include "duplex/export.hpp"
 #include "duplex/options.hpp"
 
 namespace duplex {
@@ -45,7 +46,7 @@ using ListenerId = std::uint64_t;
 /// attributes; its other members throw Error("InvalidStateError").
 /// An exception thrown by a listener propagates out of the loop that ran it
 /// (e.g. out of duplex::run()); the event's remaining listeners do not run.
-class WebSocket {
+class DUPLEX_API WebSocket {
  public:
   using Listener = std::function<void(const Event&)>;
 

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "duplex/backend.hpp"
+#include "duplex/export.hpp"
 
 namespace duplex::native {
 
@@ -34,7 +35,7 @@ struct AsioBackendConfig {
   std::function<std::vector<boost::asio::ip::tcp::endpoint>(const std::string& host, std::uint16_t port)> resolver;
 };
 
-class AsioBackend final : public Backend {
+class DUPLEX_API AsioBackend final : public Backend {
  public:
   explicit AsioBackend(boost::asio::io_context& io, AsioBackendConfig config = {});
   ~AsioBackend() override;

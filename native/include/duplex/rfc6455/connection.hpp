@@ -14,6 +14,7 @@
 #include <variant>
 
 #include "duplex/detail/fifo_queue.hpp"
+#include "duplex/export.hpp"
 #include "duplex/rfc6455/permessage_deflate.hpp"
 #include "duplex/rfc6455/random_source.hpp"
 #include "duplex/transport.hpp"  // duplex::Message
@@ -112,7 +113,7 @@ using Event =
     std::variant<event::MessageReceived, event::PongReceived, event::PeerStartedClosing, event::Failed, event::Closed>;
 
 /// One client connection after a successful opening handshake.
-class Connection {
+class DUPLEX_API Connection {
  public:
   enum class State {
     open,              ///< data flows both ways
@@ -181,6 +182,7 @@ class Connection {
   void on_inflated(std::error_code ec, std::size_t old_size);
   void on_control_frame();
   void on_close_frame();
+  void on_bytes_after_close(std::span<const std::byte> bytes);
 
   ConnectionConfig config_;
   RandomSource random_;

@@ -6,6 +6,8 @@
 #include <string>
 #include <system_error>
 
+#include "duplex/export.hpp"
+
 namespace duplex::rfc6455 {
 
 enum class error {
@@ -33,6 +35,8 @@ enum class error {
   length_msb_set,           ///< §5.2: 64-bit length with the most significant bit set
   bad_close_payload,        ///< §5.5.1: a 1-byte close body
   bad_close_code,           ///< §7.4: a code not allowed on the wire
+  frame_after_close,        ///< §5.5.1: a frame after the server's Close frame (our Close is already
+                            ///< queued or sent, so none carries 1002; the TCP connection is dropped)
   // payload (RFC 6455 §8.1): close 1007
   invalid_utf8,             ///< text message not UTF-8
   invalid_close_reason,     ///< close reason not UTF-8
@@ -45,12 +49,12 @@ enum class error {
   unexpected_eof,  ///< TCP closed without a closing handshake: 1006
 };
 
-const std::error_category& error_category() noexcept;
+DUPLEX_API const std::error_category& error_category() noexcept;
 inline std::error_code make_error_code(error e) noexcept { return {static_cast<int>(e), error_category()}; }
 
 /// The close code a peer-caused error makes us send (1002, 1007, 1009), or
 /// 1006 for errors that end the connection without a Close frame.
-std::uint16_t close_code_for(std::error_code ec) noexcept;
+DUPLEX_API std::uint16_t close_code_for(std::error_code ec) noexcept;
 
 }  // namespace duplex::rfc6455
 

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "duplex/export.hpp"
 #include "duplex/rfc6455/permessage_deflate.hpp"
 #include "duplex/rfc6455/random_source.hpp"
 
@@ -27,10 +28,10 @@ struct HandshakeRequest {
 };
 
 /// §1.3 / §4.2.2: base64(SHA-1(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")).
-std::string compute_accept(std::string_view key);
+DUPLEX_API std::string compute_accept(std::string_view key);
 
 /// One opening handshake, client side.
-class ClientHandshake {
+class DUPLEX_API ClientHandshake {
  public:
   enum class Status { need_more, done, failed };
 

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <system_error>
 
+#include "duplex/export.hpp"
+
 namespace duplex::rfc6455 {
 
 /// The extension token (RFC 7692 §7).
@@ -37,17 +39,17 @@ struct DeflateParams {
 
 /// The Sec-WebSocket-Extensions element for `offer`, e.g.
 /// "permessage-deflate; client_max_window_bits".
-std::string deflate_offer_element(const DeflateOffer& offer);
+DUPLEX_API std::string deflate_offer_element(const DeflateOffer& offer);
 
 /// Reads an element of our own offer back: nullopt if it is not a
 /// permessage-deflate offer, else which of the parameters it carries.
-std::optional<DeflateOffer> parse_deflate_offer(std::string_view element);
+DUPLEX_API std::optional<DeflateOffer> parse_deflate_offer(std::string_view element);
 
 /// Validates one permessage-deflate element of the server's response against
 /// the offer (RFC 7692 §7.1: unknown or duplicate parameters, bad values, and a
 /// `client_max_window_bits` that was not offered are refused) and fills `out`.
 /// Error: handshake_bad_extension_params, with `detail` saying why.
-std::error_code parse_deflate_response(std::string_view element, const DeflateOffer& offer, DeflateParams& out,
+DUPLEX_API std::error_code parse_deflate_response(std::string_view element, const DeflateOffer& offer, DeflateParams& out,
                                        std::string& detail);
 
 }  // namespace duplex::rfc6455

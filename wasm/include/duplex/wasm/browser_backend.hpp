@@ -10,14 +10,16 @@
 
 #include <cstddef>
 
+#include "duplex/export.hpp"
+
 namespace duplex::wasm {
 
 /// Host sockets the js-library still holds: those of transports that exist and
 /// have not ended. Destroyed and ended transports are removed at once, so this
 /// returns to 0 when every socket is gone (a leak check for tests).
-std::size_t host_socket_count() noexcept;
+DUPLEX_API std::size_t host_socket_count() noexcept;
 
 /// C++ transports of the default backend that exist (ended or not).
-std::size_t transport_count() noexcept;
+DUPLEX_API std::size_t transport_count() noexcept;
 
 }  // namespace duplex::wasm
