@@ -15,11 +15,24 @@
 #              the Emscripten toolchain (CMAKE_FIND_ROOT_PATH=<prefix>) and with
 #              em++ and pkg-config, run in node with npm ws as WebSocket, and
 #              with node's own WebSocket where it has one
-# Usage: tests/package/run.sh [BUILD_ROOT]   (default: build). Everything goes
-# into BUILD_ROOT/package-* and is reused by the next run; -j2.
+# Usage: tests/package/run.sh [--static-build DIR] [--wasm-build DIR] [BUILD_ROOT]
+# (default: build). Everything goes into BUILD_ROOT/package-* and is reused by
+# the next run; -j2. --static-build / --wasm-build name a static native / an
+# Emscripten build tree of duplex already built (tools/test.sh passes the
+# native and wasm presets' trees): installed and used as they are instead of
+# building duplex once more.
 set -euo pipefail
 
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+static_build=""
+wasm_build=""
+while [[ $# -gt 0 && $1 == --* ]]; do
+  case $1 in
+    --static-build) static_build=$(cd "$2" && pwd); shift 2 ;;
+    --wasm-build) wasm_build=$(cd "$2" && pwd); shift 2 ;;
+    *) echo "usage: tests/package/run.sh [--static-build DIR] [--wasm-build DIR] [BUILD_ROOT]" >&2; exit 2 ;;
+  esac
+done
 root=$(mkdir -p "${1:-build}" && cd "${1:-build}" && pwd)
 app="$src/tests/package/app"
 jobs=2
@@ -51,6 +64,8 @@ newer() {
   [[ -e "$out" ]] || return 1
   for input in "$@"; do [[ "$out" -nt "$input" ]] || return 1; done
 }
+# Output is searched as a here-string, not through a pipe: with pipefail, grep -q
+# leaving early can fail the writer with SIGPIPE.
 cache_value() { sed -n "s/^$2:[A-Z]*=//p" "$1/CMakeCache.txt"; }
 
 # --- the echo server --------------------------------------------------------
@@ -99,8 +114,12 @@ consumer() {
 
 # --- static: find_package from an install prefix -----------------------------
 step "static: duplex built and installed, then find_package(duplex) from the prefix"
-duplex_build "$root/package-static"
-quiet cmake --install "$root/package-static" --prefix "$static_prefix"
+if [[ -z "$static_build" ]]; then
+  static_build="$root/package-static"
+  duplex_build "$static_build"
+fi
+rm -rf "$static_prefix"
+quiet cmake --install "$static_build" --prefix "$static_prefix"
 consumer "$root/package-app-static" -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$static_prefix"
 [[ "$(cache_value "$root/package-app-static" duplex_DIR)" == "$static_prefix/lib/cmake/duplex" ]] \
   || die "static: found $(cache_value "$root/package-app-static" duplex_DIR), not the prefix's package"
@@ -108,7 +127,7 @@ run_app static "$root/package-app-static/echo_check"
 
 # --- buildtree: find_package from the static build tree ---------------------
 step "buildtree: find_package(duplex) with duplex_DIR=<build tree>"
-consumer "$root/package-app-buildtree" -DCMAKE_BUILD_TYPE=Release -Dduplex_DIR="$root/package-static"
+consumer "$root/package-app-buildtree" -DCMAKE_BUILD_TYPE=Release -Dduplex_DIR="$static_build"
 run_app buildtree "$root/package-app-buildtree/echo_check"
 
 # --- shared: the shared library from an install prefix ----------------------
@@ -118,10 +137,10 @@ quiet cmake --install "$root/package-shared" --prefix "$shared_prefix"
 consumer "$root/package-app-shared" -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$shared_prefix"
 so="$shared_prefix/lib/libduplex.so.0.1"
 [[ -f "$so" ]] || die "shared: $so is missing"
-readelf -d "$so" | grep -q 'SONAME.*\[libduplex\.so\.0\.1\]' || die "shared: SONAME of $so is not libduplex.so.0.1"
-readelf -d "$root/package-app-shared/echo_check" | grep -q 'NEEDED.*\[libduplex\.so\.0\.1\]' \
+grep -q 'SONAME.*\[libduplex\.so\.0\.1\]' <<<"$(readelf -d "$so")" || die "shared: SONAME of $so is not libduplex.so.0.1"
+grep -q 'NEEDED.*\[libduplex\.so\.0\.1\]' <<<"$(readelf -d "$root/package-app-shared/echo_check")" \
   || die "shared: echo_check does not link libduplex.so.0.1"
-ldd "$root/package-app-shared/echo_check" | grep -q "libduplex.so.0.1 => $so" \
+grep -qF "libduplex.so.0.1 => $so" <<<"$(ldd "$root/package-app-shared/echo_check")" \
   || die "shared: echo_check does not load $so: $(ldd "$root/package-app-shared/echo_check" | grep duplex)"
 # Exported: the public API. Not exported: every internal type and function of
 # core, the engine and the backend (private headers), e.g. the State classes
@@ -177,7 +196,7 @@ for kind in static shared; do
     quiet g++ -std=c++20 -O1 "$app/echo_check.cpp" $flags -o "$out"
   fi
   if [[ $kind == shared ]]; then
-    readelf -d "$out" | grep -q 'NEEDED.*\[libduplex\.so\.0\.1\]' || die "pkgconfig: $out does not link libduplex.so.0.1"
+    grep -q 'NEEDED.*\[libduplex\.so\.0\.1\]' <<<"$(readelf -d "$out")" || die "pkgconfig: $out does not link libduplex.so.0.1"
     run_app "pkg-$kind" env LD_LIBRARY_PATH="$prefix/lib" "$out"
   else
     run_app "pkg-$kind" "$out"
@@ -188,8 +207,11 @@ done
 step "wasm: duplex built with em++, installed beside the native one, find_package under Emscripten"
 command -v em++ >/dev/null || die "wasm: em++ not found (tools/setup.sh installs emscripten)"
 export NODE_PATH=/usr/share/nodejs  # Debian's emscripten optimizer needs Debian's acorn
-duplex_build "$root/package-wasm" --toolchain "$src/cmake/emscripten.cmake"
-quiet cmake --install "$root/package-wasm" --prefix "$static_prefix"
+if [[ -z "$wasm_build" ]]; then
+  wasm_build="$root/package-wasm"
+  duplex_build "$wasm_build" --toolchain "$src/cmake/emscripten.cmake"
+fi
+quiet cmake --install "$wasm_build" --prefix "$static_prefix"
 for lib in lib/libduplex_core.a lib/wasm32-emscripten/libduplex_core.a lib/wasm32-emscripten/libduplex_wasm.a \
            lib/cmake/duplex/duplexConfig.cmake lib/wasm32-emscripten/cmake/duplex/duplexConfig.cmake; do
   [[ -f "$static_prefix/$lib" ]] || die "wasm: the prefix lacks $lib"
