@@ -222,6 +222,7 @@ BinaryType ReconnectingWebSocket::binary_type() const noexcept {
   return state_ ? state_->binary_type() : BinaryType::blob;
 }
 void ReconnectingWebSocket::binary_type(BinaryType type) noexcept {
+  if (!is_binary_type(type)) return;  // ignored, as WebSocket::binary_type ignores it
   if (state_) state_->binary_type(type);
 }
 std::uint64_t ReconnectingWebSocket::buffered_amount_low_threshold() const noexcept {

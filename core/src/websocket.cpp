@@ -71,6 +71,9 @@ const std::string& WebSocket::extensions() const noexcept { return state_ ? stat
 const std::string& WebSocket::protocol() const noexcept { return state_ ? state_->protocol() : empty_string(); }
 BinaryType WebSocket::binary_type() const noexcept { return state_ ? state_->binary_type() : BinaryType::blob; }
 void WebSocket::binary_type(BinaryType type) noexcept {
+  // WebIDL § enumerations: assigning a string that is not one of the
+  // enumeration's values to an attribute of that type does nothing.
+  if (!is_binary_type(type)) return;
   if (state_) state_->binary_type(type);
 }
 

@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "duplex/blob.hpp"
+#include "duplex/error.hpp"
 #include "duplex/export.hpp"
 
 namespace duplex {
@@ -58,8 +59,12 @@ class DUPLEX_API MessageEvent : public Event {
 
   bool is_text() const noexcept { return std::holds_alternative<std::string>(data_); }
   bool is_binary() const noexcept { return !is_text(); }
-  /// The text of a text message; throws std::bad_variant_access for binary.
-  const std::string& text() const { return std::get<std::string>(data_); }
+  /// The text of a text message; throws Error("InvalidStateError") for a
+  /// binary one (bytes() reads either kind).
+  const std::string& text() const {
+    if (const auto* text = std::get_if<std::string>(&data_)) return *text;
+    throw Error("InvalidStateError", "text() of a binary message: use bytes()");
+  }
   /// The bytes of any message: UTF-8 of text, or the binary payload.
   std::span<const std::byte> bytes() const noexcept;
 

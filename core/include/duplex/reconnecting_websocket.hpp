@@ -18,6 +18,7 @@
 
 #include "duplex/backend.hpp"
 #include "duplex/blob.hpp"
+#include "duplex/detail/socket_spellings.hpp"
 #include "duplex/event.hpp"
 #include "duplex/export.hpp"
 #include "duplex/options.hpp"
@@ -89,7 +90,7 @@ class DUPLEX_API ReconnectEvent : public Event {
 /// close() having been called; `bufferedamountlow`. Messages sent are not
 /// replayed on the next connection: resend what matters from `open`.
 /// Same threading rules as WebSocket; move-only.
-class DUPLEX_API ReconnectingWebSocket {
+class DUPLEX_API ReconnectingWebSocket : public detail::SocketSpellings<ReconnectingWebSocket> {
  public:
   using Listener = std::function<void(const Event&)>;
 
@@ -115,7 +116,8 @@ class DUPLEX_API ReconnectingWebSocket {
   std::uint64_t buffered_amount() const noexcept;
   const std::string& protocol() const noexcept;
   const std::string& extensions() const noexcept;
-  /// Applied to the current and every later connection.
+  /// Applied to the current and every later connection; an invalid value is
+  /// ignored (as WebSocket::binary_type).
   BinaryType binary_type() const noexcept;
   void binary_type(BinaryType type) noexcept;
   std::uint64_t buffered_amount_low_threshold() const noexcept;
@@ -125,8 +127,9 @@ class DUPLEX_API ReconnectingWebSocket {
 
   /// WebSocket::send on the current connection; throws what it throws, and
   /// Error("InvalidStateError") while waiting to retry (readyState CONNECTING).
+  /// The same overloads as WebSocket's (SocketSpellings adds the string_view,
+  /// const char* and uint8_t spellings to both).
   void send(std::string text);
-  void send(const char* text) { send(std::string(text)); }
   void send(std::span<const std::byte> bytes);
   void send(ArrayBuffer bytes);
   void send(const Blob& blob);
@@ -134,7 +137,10 @@ class DUPLEX_API ReconnectingWebSocket {
   /// Stops reconnecting and closes the current connection (WebSocket::close,
   /// same checks and throws). While waiting to retry: cancels the retry,
   /// readyState becomes CLOSED, and no event fires.
-  void close(std::optional<std::uint16_t> code = std::nullopt, std::string_view reason = {});
+  /// close() and integer codes as WebSocket's (SocketSpellings).
+  void close(std::optional<std::uint16_t> code, std::string_view reason = {});
+  using SocketSpellings<ReconnectingWebSocket>::send;
+  using SocketSpellings<ReconnectingWebSocket>::close;
 
   /// Event handler attributes; an empty function removes the handler.
   void onopen(std::function<void(const ReconnectEvent&)> handler);

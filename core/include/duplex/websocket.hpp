@@ -23,6 +23,7 @@
 
 #include "duplex/backend.hpp"
 #include "duplex/blob.hpp"
+#include "duplex/detail/socket_spellings.hpp"
 #include "duplex/error.hpp"
 #include "duplex/event.hpp"
 #include "duplex/export.hpp"
@@ -32,6 +33,10 @@ namespace duplex {
 
 /// IDL `binaryType`: how binary messages are delivered.
 enum class BinaryType { blob, arraybuffer };
+/// Whether `type` is one of the enumeration's values (a cast can make others).
+constexpr bool is_binary_type(BinaryType type) noexcept {
+  return type == BinaryType::blob || type == BinaryType::arraybuffer;
+}
 
 /// IDL `readyState` values.
 enum class ReadyState : std::uint16_t { CONNECTING = 0, OPEN = 1, CLOSING = 2, CLOSED = 3 };
@@ -46,7 +51,7 @@ using ListenerId = std::uint64_t;
 /// attributes; its other members throw Error("InvalidStateError").
 /// An exception thrown by a listener propagates out of the loop that ran it
 /// (e.g. out of duplex::run()); the event's remaining listeners do not run.
-class DUPLEX_API WebSocket {
+class DUPLEX_API WebSocket : public detail::SocketSpellings<WebSocket> {
  public:
   using Listener = std::function<void(const Event&)>;
 
@@ -82,7 +87,8 @@ class DUPLEX_API WebSocket {
   const std::string& extensions() const noexcept;
   /// IDL `protocol`: "" until open, then the subprotocol the server selected.
   const std::string& protocol() const noexcept;
-  /// IDL `binaryType` (default blob).
+  /// IDL `binaryType` (default blob). A value that is neither blob nor
+  /// arraybuffer is ignored, as the IDL enumeration's setter ignores one.
   BinaryType binary_type() const noexcept;
   void binary_type(BinaryType type) noexcept;
 
@@ -92,11 +98,11 @@ class DUPLEX_API WebSocket {
   /// Options::max_buffered_amount is set and the message would take
   /// buffered_amount() over it. When CLOSING or CLOSED, sends nothing but still
   /// adds to buffered_amount() (WHATWG § send()). The other overloads throw the same.
+  /// Also send(std::string_view) and send(const char*) (SocketSpellings).
   void send(std::string text);
-  void send(const char* text) { send(std::string(text)); }
   /// IDL `send(ArrayBuffer / ArrayBufferView)`: queue a binary message (copied).
+  /// Also send(std::span<const std::uint8_t>) (SocketSpellings).
   void send(std::span<const std::byte> bytes);
-  void send(std::span<const std::uint8_t> bytes) { send(std::as_bytes(bytes)); }
   /// IDL `send(ArrayBuffer)`, taking ownership (no copy).
   void send(ArrayBuffer bytes);
   /// IDL `send(Blob)`.
@@ -107,8 +113,12 @@ class DUPLEX_API WebSocket {
   /// Error("SyntaxError") if reason exceeds 123 UTF-8 bytes or is not UTF-8.
   /// While CONNECTING it fails the connection (error, then close 1006); when
   /// CLOSING or CLOSED it does nothing. No code: the Close frame has no status and
-  /// the close event reports 1005.
-  void close(std::optional<std::uint16_t> code = std::nullopt, std::string_view reason = {});
+  /// the close event reports 1005. Also close() and close(code, reason) with a
+  /// code of any integer type, clamped as the IDL's `[Clamp] unsigned short`
+  /// (SocketSpellings): close(66536) throws, it does not send another code.
+  void close(std::optional<std::uint16_t> code, std::string_view reason = {});
+  using SocketSpellings<WebSocket>::send;
+  using SocketSpellings<WebSocket>::close;
 
   /// IDL `onopen` / `onmessage` / `onerror` / `onclose` event handler attributes:
   /// setting one registers it as a listener at the position of its first setting
