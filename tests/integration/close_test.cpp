@@ -8,6 +8,7 @@
 #include <string>
 
 #include "integration/recorder.hpp"
+#include "integration/test_host.hpp"
 #include "support/peers.hpp"
 
 namespace duplex::test {
@@ -99,7 +100,22 @@ TEST_CASE("a server that drops TCP gives close 1006, not clean, and no error", "
   WebSocket ws(peer.url("/drop"));
   Recorder recorder(ws);
   run();
-  CHECK(recorder.events == std::vector<std::string>{"open", "close"});
+  std::vector<std::string> expected{"open", "close"};
+  if (test_host() == "firefox" && recorder.events.size() == 1) {
+    // The peer resets the connection right after its 101 response; a reset
+    // discards what the client has not read yet. Firefox reads in a process
+    // of its own, and may lose the 101 that way: it then logs "can't
+    // establish a connection" and fires close alone, never open.
+    expected = {"close"};
+  }
+  if (test_host() == "node-own" && recorder.events.size() == 3) {
+    // node's own WebSocket decides: undici 7 (node 24) fires error before
+    // close whenever no Close frame came, a dropped connection included;
+    // undici 6 (node 20), like Chromium and npm ws, fires close alone. duplex
+    // reports what the host fired.
+    expected = {"open", "error", "close"};
+  }
+  CHECK(recorder.events == expected);
   REQUIRE(recorder.close);
   CHECK_FALSE(recorder.close->was_clean());
   CHECK(recorder.close->code() == 1006);
@@ -142,13 +158,25 @@ TEST_CASE("an unanswered close is dropped after the close timeout, not clean", "
   REQUIRE(recorder.close);
   CHECK_FALSE(recorder.close->was_clean());
   CHECK(recorder.close->code() == 1006);
-  // The peer saw our Close frame, then the TCP connection ended from our side
-  // once the close timeout had run out: not at once, and not much later
-  // (e.g. when a host's own, longer close timer fires).
   const std::string seen = peer_report(peer, id);
   INFO("the peer saw: " << seen);
   CHECK(report_field(seen, "close") == "1000");
   const std::string tcp = report_field(seen, "tcp");
+  const std::string host = test_host();
+  INFO("host " << host);
+  if (host == "chromium" || host == "firefox" || host == "node-own") {
+    // A standard WebSocket object has no call that drops its TCP connection
+    // (npm ws has terminate(), which the wasm backend calls at the close
+    // timeout): the host's own closing-handshake timer decides. Chromium
+    // drops it 60 s after its Close frame; node's own WebSocket (undici,
+    // node 20) never does; Firefox keeps it past the report too. So the
+    // connection is still open when the peer reports, 3 s after the query.
+    CHECK(tcp == "open");
+    return;
+  }
+  // The peer saw our Close frame, then the TCP connection ended from our side
+  // once the close timeout had run out: not at once, and not much later
+  // (e.g. when a host's own, longer close timer fires).
   CHECK((tcp == "fin" || tcp == "reset"));
   const int after_close_ms = std::atoi(report_field(seen, "after_close_ms").c_str());
   CHECK(after_close_ms >= 250);

@@ -4,31 +4,24 @@
 // each outcome this test checks:
 //   native, chromium      fail the connection: error, then close 1006, not clean
 //                         (Chromium: "Data frame received after close")
-//   node-ws, node-own     ignore the frame: close 1000 clean, with the reason
+//   node-ws, node-own,    ignore the frame: close 1000 clean, with the reason
+//   firefox
 // The late frame is never delivered as a message anywhere.
 // DUPLEX_TEST_HOST names the WebAssembly host (tests/wasm/run_with_peers.js
 // sets it); unset is the native backend.
 
 #include <catch2/catch.hpp>
 
-#include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "integration/recorder.hpp"
+#include "integration/test_host.hpp"
 #include "support/peers.hpp"
 
 namespace duplex::test {
-namespace {
 
-std::string test_host() {
-  const char* host = std::getenv("DUPLEX_TEST_HOST");
-  return host != nullptr && *host != '\0' ? host : "native";
-}
-
-}  // namespace
-
-TEST_CASE("a text frame after the server's Close: native and Chromium fail, node's hosts ignore it",
+TEST_CASE("a text frame after the server's Close: native and Chromium fail, Firefox and node ignore it",
           "[close][after_close]") {
   const std::string host = test_host();
   INFO("host " << host);
@@ -43,7 +36,7 @@ TEST_CASE("a text frame after the server's Close: native and Chromium fail, node
     CHECK(recorder.close->code() == 1006);
     CHECK_FALSE(recorder.close->was_clean());
     if (host == "native") CHECK(recorder.error_message.find("after the server's Close frame") != std::string::npos);
-  } else if (host == "node-ws" || host == "node-own") {
+  } else if (host == "node-ws" || host == "node-own" || host == "firefox") {
     CHECK(recorder.events == std::vector<std::string>{"open", "close"});
     CHECK(recorder.close->code() == 1000);
     CHECK(recorder.close->was_clean());

@@ -14,20 +14,16 @@
 
 const childProcess = require('child_process');
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
+const { defaultChromiumPath, launchChromium } = require('./chromium');
 
 const root = path.join(__dirname, '..', '..');
-const { chromium } = require(require.resolve('playwright-core', { paths: [path.join(root, 'tests', 'peers')] }));
-
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const WAIT_MS = 15000;
 const WATCHDOG_MS = 120000;
 const TEXT = 'héllo, duplex ✓ — привет, Ωμέγα, 𝔡𝔲𝔭𝔩𝔢𝔵';  // 2-, 3- and 4-byte UTF-8
 
 function parseArgs(argv) {
-  const opts = { buildDir: null, screenshot: null, chromium: process.env.DUPLEX_CHROMIUM || '/usr/bin/chromium' };
+  const opts = { buildDir: null, screenshot: null, chromium: defaultChromiumPath() };
   for (let i = 0; i < argv.length; ++i) {
     const value = () => {
       if (i + 1 >= argv.length) usage(`missing value for ${argv[i]}`);
@@ -128,15 +124,11 @@ const statusText = (page) => page.locator('#status').innerText();
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  if (!fs.existsSync(opts.chromium)) {
-    throw new Error(`no Chromium at ${opts.chromium} (tools/setup.sh installs Debian's chromium package)`);
-  }
   const started = Date.now();
   let passed = 0;
   let failed = 0;
   let server = null;
-  let context = null;
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'duplex-chromium-'));
+  let browser = null;
   const pageErrors = [];
   const consoleLines = [];
 
@@ -170,11 +162,8 @@ async function main() {
   try {
     await check('server and browser start', async () => {
       server = await startServer(opts.buildDir);
-      context = await chromium.launchPersistentContext(userDataDir, {
-        executablePath: opts.chromium, headless: true, args: CHROMIUM_FLAGS,
-        viewport: { width: 820, height: 900 }, timeout: 30000,
-      });
-      page = context.pages()[0] || await context.newPage();
+      browser = await launchChromium({ executablePath: opts.chromium, viewport: { width: 820, height: 900 } });
+      page = browser.page;
       page.setDefaultTimeout(WAIT_MS);
       page.on('pageerror', (err) => {
         pageErrors.push(`page error: ${err.message}`);
@@ -184,7 +173,7 @@ async function main() {
         consoleLines.push(`console.${msg.type()}: ${msg.text()}`);
         if (msg.type() === 'error') pageErrors.push(`console error: ${msg.text()}`);
       });
-      return `server pid ${server.process.pid} port ${server.port}, ${context.browser()?.version() ?? 'chromium'}`;
+      return `server pid ${server.process.pid} port ${server.port}, ${browser.version}`;
     });
 
     const url = `http://127.0.0.1:${server.port}/`;
@@ -268,9 +257,8 @@ async function main() {
     }
   } finally {
     clearTimeout(watchdog);
-    if (context) await context.close().catch(() => {});
+    if (browser) await browser.close();
     await stopServer(server && server.process);
-    fs.rmSync(userDataDir, { recursive: true, force: true });
   }
   console.log(`browser test took ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log(`${passed} passed, ${failed} failed`);
