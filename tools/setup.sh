@@ -12,7 +12,7 @@ die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
 # shellcheck source=tools/apt_packages.sh
 source "$(dirname "${BASH_SOURCE[0]}")/apt_packages.sh"
 
-packages=(cmake g++ make pkg-config libboost1.81-dev libssl-dev zlib1g-dev
+packages=(cmake g++ make pkg-config ccache libboost1.81-dev libssl-dev zlib1g-dev
           catch2 python3-websockets openssl clang-14 libclang-rt-14-dev
           emscripten  # the wasm preset (em++ 3.1.6, tests run in node)
           chromium  # the browser tests (headless, driven by npm playwright-core)
