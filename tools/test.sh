@@ -23,6 +23,14 @@ export CCACHE_DIR="${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/duplex/ccache}"
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1 CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-8G}"
 export CMAKE_CXX_COMPILER_LAUNCHER=ccache CMAKE_C_COMPILER_LAUNCHER=ccache
 
+# The last stage's Debian sid chroot is made meanwhile when it is missing: a
+# download (debootstrap, apt) that overlaps the builds. The stage itself waits
+# for it (the script's lock) and says what failed if it did.
+mkdir -p build
+tools/current_toolchain.sh --setup-only >build/current-toolchain-setup.log 2>&1 &
+chroot_setup=$!
+trap 'kill "$chroot_setup" 2>/dev/null || true' EXIT
+
 run_preset() {
   echo "== configure + build (preset $1)"
   cmake --preset "$1" >/dev/null
@@ -50,4 +58,8 @@ tests/windows/trust_store_windows.sh build/mingw
 # The newest toolchains Debian has (sid), in a chroot made once and cached
 # outside the clone; wasm and native suites in build/current-*.
 echo "== current-toolchain (Debian sid chroot: the wasm and native suites)"
+if ! wait "$chroot_setup"; then
+  echo "making the chroot in the background failed (build/current-toolchain-setup.log):" >&2
+  tail -n 20 build/current-toolchain-setup.log >&2
+fi
 tools/current_toolchain.sh
