@@ -1,8 +1,7 @@
-// What the test process costs, on Linux: getrusage and /proc/self/status.
+// What the test process holds, on Linux: /proc/self/status. CPU time:
+// process_stats_posix.cpp.
 
 #include "support/process_stats.hpp"
-
-#include <sys/resource.h>
 
 #include <fstream>
 #include <string>
@@ -20,15 +19,7 @@ std::uint64_t proc_status_bytes(const std::string& field) {
   return 0;
 }
 
-double seconds(const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; }
-
 }  // namespace
-
-double process_cpu_seconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
 
 std::uint64_t resident_bytes() { return proc_status_bytes("VmRSS"); }
 

@@ -1,6 +1,6 @@
-// What the test process costs, on macOS: getrusage for CPU time and the peak
-// (ru_maxrss is in bytes there, not KiB as on Linux), the Mach task for the
-// resident size now. The peak cannot be reset.
+// What the test process holds, on macOS: getrusage for the peak (ru_maxrss is
+// in bytes there, not KiB as on Linux), the Mach task for the resident size
+// now. The peak cannot be reset. CPU time: process_stats_posix.cpp.
 
 #include "support/process_stats.hpp"
 
@@ -8,17 +8,6 @@
 #include <sys/resource.h>
 
 namespace duplex::test {
-namespace {
-
-double seconds(const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; }
-
-}  // namespace
-
-double process_cpu_seconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
 
 std::uint64_t resident_bytes() {
   mach_task_basic_info info{};
