@@ -33,6 +33,29 @@ std::chrono::milliseconds backoff_ceiling(std::chrono::milliseconds base, std::c
   return std::chrono::milliseconds(ceiling);
 }
 
+bool default_should_retry(const ErrorEvent& error, const CloseEvent&) {
+  const std::error_code ec = error.error();
+  if (!ec || ec.category() != error_category()) return true;
+  const auto kind = static_cast<errc>(ec.value());
+  if (is_certificate_error(kind)) return false;
+  switch (kind) {
+    case errc::handshake_invalid:
+    case errc::proxy_authentication:
+    case errc::unavailable:
+      return false;
+    case errc::handshake_status: {
+      // RFC 9110 §15.5: a 4xx means the request is at fault, and the same
+      // request gets the same answer; 408 and 429 say "later", not "never".
+      // §15.4: a 3xx points elsewhere, which a WebSocket client does not follow.
+      const int status = error.http_status();
+      if (status == 408 || status == 429) return true;
+      return status < 300 || status >= 500;
+    }
+    default:
+      return true;
+  }
+}
+
 class DUPLEX_LOCAL ReconnectingWebSocket::State : public std::enable_shared_from_this<ReconnectingWebSocket::State> {
  public:
   State(Backend& backend, std::string_view url, std::vector<std::string> protocols, Options options,
@@ -42,6 +65,7 @@ class DUPLEX_LOCAL ReconnectingWebSocket::State : public std::enable_shared_from
         protocols_(std::move(protocols)),
         options_(std::move(options)),
         reconnect_(std::move(reconnect)) {
+    if (!reconnect_.should_retry) reconnect_.should_retry = default_should_retry;
     if (!reconnect_.jitter) {
       // Full jitter: sleep = random_between(0, ceiling). Spreading clients out
       // in time needs no cryptographic strength, so a seeded mt19937 will do.
@@ -61,7 +85,10 @@ class DUPLEX_LOCAL ReconnectingWebSocket::State : public std::enable_shared_from
     ws.add_event_listener("open", [weak](const Event&) {
       if (auto self = weak.lock()) self->opened();
     });
-    for (const char* type : {"message", "error", "bufferedamountlow"}) {
+    ws.add_event_listener("error", [weak](const Event& event) {
+      if (auto self = weak.lock()) self->failed(static_cast<const ErrorEvent&>(event));
+    });
+    for (const char* type : {"message", "bufferedamountlow", "pong"}) {
       ws.add_event_listener(type, [weak](const Event& event) {
         if (auto self = weak.lock()) self->fire(event);
       });
@@ -117,6 +144,11 @@ class DUPLEX_LOCAL ReconnectingWebSocket::State : public std::enable_shared_from
     if (!detached_) listeners_.dispatch(event);
   }
 
+  void failed(const ErrorEvent& event) {
+    last_error_ = event.failure();
+    fire(event);
+  }
+
   void opened() {
     const std::uint32_t made = attempt_;
     attempt_ = 0;
@@ -126,14 +158,22 @@ class DUPLEX_LOCAL ReconnectingWebSocket::State : public std::enable_shared_from
   }
 
   void closed(const CloseEvent& event) {
+    const ErrorEvent error = last_error_ ? ErrorEvent(std::move(*last_error_)) : ErrorEvent();
+    last_error_.reset();
     fire(event);
     if (stopped_) return;  // close() was called (perhaps by that listener), or the socket is gone
     const std::uint16_t code = event.code();
     if (backend_.unavailable()) return give_up(code);  // e.g. a host with no WebSocket: no retry can open
     if (reconnect_.final_codes.contains(code) || attempt_ >= reconnect_.max_attempts) return give_up(code);
+    if (!reconnect_.should_retry(error, event)) return give_up(code);
+    if (stopped_) return;  // the hook closed or dropped the socket
     ++attempt_;
     const auto ceiling = backoff_ceiling(reconnect_.base_delay, reconnect_.max_delay, attempt_);
-    const auto delay = std::clamp(reconnect_.jitter(ceiling), std::chrono::milliseconds(0), ceiling);
+    auto delay = std::clamp(reconnect_.jitter(ceiling), std::chrono::milliseconds(0), ceiling);
+    // RFC 9110 §10.2.3: Retry-After "indicates how long the user agent ought
+    // to wait before making a follow-up request".
+    if (const auto asked = error.retry_after())
+      delay = std::max(delay, std::min<std::chrono::milliseconds>(*asked, reconnect_.max_retry_after));
     waiting_ = true;
     timer_ = backend_.post_after(delay, [weak = weak_from_this()] {
       if (auto self = weak.lock()) self->retry();
@@ -162,6 +202,7 @@ class DUPLEX_LOCAL ReconnectingWebSocket::State : public std::enable_shared_from
   Options options_;
   ReconnectOptions reconnect_;
   std::optional<WebSocket> socket_;
+  std::optional<Failure> last_error_;  // the current connection's error event, until its close
   std::unique_ptr<Timer> timer_;
   detail::EventTarget listeners_;
   BinaryType binary_type_ = BinaryType::blob;
@@ -232,6 +273,14 @@ void ReconnectingWebSocket::buffered_amount_low_threshold(std::uint64_t threshol
   if (state_) state_->low_threshold(threshold);
 }
 std::uint32_t ReconnectingWebSocket::attempt() const noexcept { return state_ ? state_->attempt() : 0; }
+const std::optional<HandshakeResponse>& ReconnectingWebSocket::handshake_response() const {
+  return checked(state_).socket().handshake_response();
+}
+void ReconnectingWebSocket::ping(std::span<const std::byte> payload) {
+  // Waiting to retry reads as CONNECTING, where ping() throws InvalidStateError.
+  if (checked(state_).waiting()) throw Error("InvalidStateError", "ping() called while waiting to reconnect");
+  state_->socket().ping(payload);
+}
 
 void ReconnectingWebSocket::send(std::string text) { checked(state_).sendable().send(std::move(text)); }
 void ReconnectingWebSocket::send(std::span<const std::byte> bytes) { checked(state_).sendable().send(bytes); }
@@ -262,6 +311,10 @@ void ReconnectingWebSocket::ongiveup(std::function<void(const ReconnectEvent&)> 
 }
 void ReconnectingWebSocket::onbufferedamountlow(std::function<void(const Event&)> handler) {
   checked(state_).listeners().set_handler("bufferedamountlow", std::move(handler));
+}
+
+void ReconnectingWebSocket::onpong(std::function<void(const PongEvent&)> handler) {
+  checked(state_).listeners().set_handler("pong", std::move(handler));
 }
 
 ListenerId ReconnectingWebSocket::add_event_listener(std::string_view type, Listener listener, bool once) {

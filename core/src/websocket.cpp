@@ -120,6 +120,26 @@ void WebSocket::close(std::optional<std::uint16_t> code, std::string_view reason
   s.close(code, std::string(reason));
 }
 
+void WebSocket::ping(std::span<const std::byte> payload) {
+  State& s = checked(state_);
+  if (!s.backend().capabilities().ping)
+    throw Error("NotSupportedError", "this backend cannot send Pings (a browser's WebSocket has no ping)");
+  if (s.ready_state() == ReadyState::CONNECTING)
+    throw Error("InvalidStateError", "ping() called while the WebSocket is CONNECTING");
+  // RFC 6455 §5.5: "All control frames MUST have a payload length of 125
+  // bytes or less".
+  if (payload.size() > 125)
+    throw Error("SyntaxError", "ping payload of " + std::to_string(payload.size()) + " bytes is over 125");
+  s.ping(std::string(reinterpret_cast<const char*>(payload.data()), payload.size()));
+}
+
+const std::optional<HandshakeResponse>& WebSocket::handshake_response() const {
+  const State& s = checked(state_);
+  if (!s.backend().capabilities().handshake_response)
+    throw Error("NotSupportedError", "this backend cannot see the handshake response (a browser hides it)");
+  return s.handshake_response();
+}
+
 void WebSocket::onopen(std::function<void(const Event&)> handler) {
   checked(state_).listeners().set_handler("open", std::move(handler));
 }
@@ -135,6 +155,9 @@ void WebSocket::onclose(std::function<void(const CloseEvent&)> handler) {
 
 void WebSocket::onbufferedamountlow(std::function<void(const Event&)> handler) {
   checked(state_).listeners().set_handler("bufferedamountlow", std::move(handler));
+}
+void WebSocket::onpong(std::function<void(const PongEvent&)> handler) {
+  checked(state_).listeners().set_handler("pong", std::move(handler));
 }
 
 ListenerId WebSocket::add_event_listener(std::string_view type, Listener listener, bool once) {

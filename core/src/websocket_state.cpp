@@ -5,6 +5,7 @@
 
 #include "duplex/error.hpp"
 #include "duplex/event.hpp"
+#include "retry_after.hpp"
 
 namespace duplex {
 namespace {
@@ -17,10 +18,10 @@ std::string serialized_origin(const WebSocketUrl& url) {
 
 }  // namespace
 
-WebSocket::State::Fact WebSocket::State::failed_fact(std::string reason) {
+WebSocket::State::Fact WebSocket::State::failed_fact(Failure failure) {
   Fact fact;
   fact.kind = Fact::Kind::failed;
-  fact.text = std::move(reason);
+  fact.failure = std::make_unique<Failure>(std::move(failure));
   return fact;
 }
 
@@ -32,7 +33,8 @@ WebSocket::State::~State() = default;
 void WebSocket::State::connect(std::vector<std::string> protocols, Options options) {
   max_buffered_ = options.max_buffered_amount;
   if (auto why = backend_.unavailable()) {
-    on_transport_failed(std::move(*why));  // no transport: the failure is the only fact
+    // No transport: the failure is the only fact.
+    on_transport_failed(Failure(errc::unavailable, std::move(*why)));
     return;
   }
   transport_ = backend_.connect(ConnectRequest{url_, std::move(protocols), std::move(options)}, *this);
@@ -92,7 +94,8 @@ void WebSocket::State::close(std::optional<std::uint16_t> code, std::string reas
     ready_state_ = ReadyState::CLOSING;
     facts_ignored_ = true;
     if (transport_) transport_->abort();
-    queue(failed_fact("closed before the connection was established"));
+    queue(failed_fact(
+        Failure(errc::aborted, "closed before the connection was established")));
     return;
   }
   // "Otherwise, if the WebSocket closing handshake has not yet been started:
@@ -102,6 +105,12 @@ void WebSocket::State::close(std::optional<std::uint16_t> code, std::string reas
   if (!code && !reason.empty()) code = 1000;
   ready_state_ = ReadyState::CLOSING;
   if (transport_) transport_->close(code, std::move(reason));
+}
+
+void WebSocket::State::ping(std::string payload) {
+  if (ready_state_ != ReadyState::OPEN || !transport_) return;
+  if (!transport_->ping(std::move(payload)))
+    throw Error("OperationError", "too many Pings are still waiting to be written");
 }
 
 // ------------------------------------------------------------- facts ----
@@ -160,13 +169,23 @@ void WebSocket::State::deliver(Fact& fact) {
       // readyState attribute's value to CLOSING (2)."
       if (ready_state_ == ReadyState::OPEN) ready_state_ = ReadyState::CLOSING;
       break;
+    case Fact::Kind::pong:
+      if (ready_state_ == ReadyState::OPEN || ready_state_ == ReadyState::CLOSING)
+        fire(PongEvent(std::move(fact.message.payload), fact.round_trip_time));
+      break;
     case Fact::Kind::closed:
-      closed(fact.was_clean, fact.code, std::move(fact.text));
+      closed(fact.was_clean, fact.code, std::move(fact.text), fact.cause);
       break;
     case Fact::Kind::failed:
-      failed(std::move(fact.text));
+      failed(std::move(*fact.failure));
       break;
   }
+}
+
+void WebSocket::State::on_transport_handshake_response(HandshakeResponse response) {
+  // Kept at once, not queued: nothing fires for it, and the `open` or
+  // `error` event that follows can read it.
+  if (!facts_ignored_) handshake_response_ = std::move(response);
 }
 
 void WebSocket::State::on_transport_open(std::string protocol, std::string extensions) {
@@ -194,12 +213,23 @@ void WebSocket::State::on_transport_flushed(std::size_t bytes) {
   queue(std::move(fact));
 }
 
+void WebSocket::State::on_transport_pong(std::string payload,
+                                         std::optional<std::chrono::nanoseconds> round_trip_time) {
+  if (facts_ignored_) return;
+  Fact fact;
+  fact.kind = Fact::Kind::pong;
+  fact.message.payload = std::move(payload);
+  fact.round_trip_time = round_trip_time;
+  queue(std::move(fact));
+}
+
 void WebSocket::State::on_transport_closing() {
   if (facts_ignored_) return;
   queue(Fact());  // Kind::closing
 }
 
-void WebSocket::State::on_transport_closed(bool was_clean, std::uint16_t code, std::string reason) {
+void WebSocket::State::on_transport_closed(bool was_clean, std::uint16_t code, std::string reason,
+                                           std::error_code cause) {
   if (facts_ignored_) return;
   facts_ignored_ = true;  // "After on_transport_closed ... nothing more is reported."
   Fact fact;
@@ -207,13 +237,18 @@ void WebSocket::State::on_transport_closed(bool was_clean, std::uint16_t code, s
   fact.text = std::move(reason);
   fact.code = code;
   fact.was_clean = was_clean;
+  fact.cause = cause;
   queue(std::move(fact));
 }
 
-void WebSocket::State::on_transport_failed(std::string reason) {
+void WebSocket::State::on_transport_failed(Failure failure) {
   if (facts_ignored_) return;
   facts_ignored_ = true;
-  queue(failed_fact(std::move(reason)));
+  if (failure.error == errc::handshake_status && handshake_response_ && !failure.retry_after) {
+    if (const auto value = handshake_response_->header("Retry-After"))
+      failure.retry_after = parse_retry_after(*value, std::chrono::system_clock::now());
+  }
+  queue(failed_fact(std::move(failure)));
 }
 
 // ------------------------------------------------------------- steps ----
@@ -252,7 +287,7 @@ void WebSocket::State::received(Message&& message) {
   fire(MessageEvent(std::move(data), origin_));
 }
 
-void WebSocket::State::closed(bool was_clean, std::uint16_t code, std::string reason) {
+void WebSocket::State::closed(bool was_clean, std::uint16_t code, std::string reason, std::error_code cause) {
   if (ready_state_ == ReadyState::CLOSED) return;
   // "When the WebSocket connection is closed, possibly cleanly, the user agent
   // must queue a task to run the following substeps: Change the ready state to
@@ -264,10 +299,10 @@ void WebSocket::State::closed(bool was_clean, std::uint16_t code, std::string re
   // to the WebSocket connection close reason."
   ready_state_ = ReadyState::CLOSED;
   transport_.reset();  // it reports nothing more; free its resources now
-  fire(CloseEvent(was_clean, code, std::move(reason)));
+  fire(CloseEvent(was_clean, code, std::move(reason), cause));
 }
 
-void WebSocket::State::failed(std::string reason) {
+void WebSocket::State::failed(Failure failure) {
   if (ready_state_ == ReadyState::CLOSED) return;
   // Same task, plus: "If the user agent was required to fail the WebSocket
   // connection, ... then fire an event named error at the WebSocket object."
@@ -276,8 +311,9 @@ void WebSocket::State::failed(std::string reason) {
   ready_state_ = ReadyState::CLOSED;
   facts_ignored_ = true;
   transport_.reset();
-  fire(ErrorEvent(std::move(reason)));
-  if (!detached_) fire(CloseEvent(false, 1006, ""));
+  const std::error_code cause = failure.error;
+  fire(ErrorEvent(std::move(failure)));
+  if (!detached_) fire(CloseEvent(false, 1006, "", cause));
 }
 
 void WebSocket::State::flushed(std::size_t bytes) {

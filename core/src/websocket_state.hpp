@@ -4,6 +4,7 @@
 // the application destroying (or moving) the WebSocket from a listener; every
 // task queued to the loop holds only a weak reference.
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -36,7 +37,9 @@ class DUPLEX_LOCAL WebSocket::State final : public TransportEvents,
   /// aborts in the background) and deliver no further event.
   void detach() noexcept;
 
+  Backend& backend() const noexcept { return backend_; }
   const WebSocketUrl& url() const noexcept { return url_; }
+  const std::optional<HandshakeResponse>& handshake_response() const noexcept { return handshake_response_; }
   ReadyState ready_state() const noexcept { return ready_state_; }
   std::uint64_t buffered_amount() const noexcept { return in_flight_ + unsent_; }
   std::uint64_t low_threshold() const noexcept { return low_threshold_; }
@@ -52,16 +55,22 @@ class DUPLEX_LOCAL WebSocket::State final : public TransportEvents,
   /// WHATWG § send(), step 2, for an already validated message; throws
   /// OperationError (queuing nothing) past Options::max_buffered_amount.
   void send(Message message);
+  /// WebSocket::ping after its checks: nothing unless OPEN; throws
+  /// OperationError when the transport refuses another Ping.
+  void ping(std::string payload);
   /// WHATWG § close the WebSocket, after close()'s argument checks.
   void close(std::optional<std::uint16_t> code, std::string reason);
 
   // TransportEvents: every fact is queued to the loop, never acted on here.
+  void on_transport_handshake_response(HandshakeResponse response) override;
   void on_transport_open(std::string protocol, std::string extensions) override;
   void on_transport_message(Message message) override;
   void on_transport_flushed(std::size_t bytes) override;
+  void on_transport_pong(std::string payload, std::optional<std::chrono::nanoseconds> round_trip_time) override;
   void on_transport_closing() override;
-  void on_transport_closed(bool was_clean, std::uint16_t code, std::string reason) override;
-  void on_transport_failed(std::string reason) override;
+  void on_transport_closed(bool was_clean, std::uint16_t code, std::string reason,
+                           std::error_code cause = {}) override;
+  void on_transport_failed(Failure failure) override;
 
   /// Task: delivers the facts queued before it started.
   void run() override;
@@ -72,23 +81,26 @@ class DUPLEX_LOCAL WebSocket::State final : public TransportEvents,
   // and under em++'s JavaScript exceptions each one near a listener call
   // went through a JavaScript invoke_ wrapper (about 15 per message).
   struct Fact {
-    enum class Kind : std::uint8_t { opened, message, flushed, closing, closed, failed };
+    enum class Kind : std::uint8_t { opened, message, flushed, pong, closing, closed, failed };
     Kind kind = Kind::closing;
-    Message message;         // message
-    std::string text;        // opened: protocol; closed, failed: reason
+    Message message;         // message; pong: its payload
+    std::string text;        // opened: protocol; closed: reason
     std::string extensions;  // opened
     std::size_t bytes = 0;   // flushed
     std::uint16_t code = 0;  // closed
     bool was_clean = false;  // closed
+    std::optional<std::chrono::nanoseconds> round_trip_time;  // pong
+    std::error_code cause;                                     // closed
+    std::unique_ptr<Failure> failure;  // failed (rare: kept off the size of every fact)
   };
 
-  static Fact failed_fact(std::string reason);
+  static Fact failed_fact(Failure failure);
   void queue(Fact&& fact);
   void deliver(Fact& fact);
   void opened(std::string protocol, std::string extensions);
   void received(Message&& message);
-  void closed(bool was_clean, std::uint16_t code, std::string reason);
-  void failed(std::string reason);
+  void closed(bool was_clean, std::uint16_t code, std::string reason, std::error_code cause);
+  void failed(Failure failure);
   void fire(const Event& event);
   void flushed(std::size_t bytes);
 
@@ -102,6 +114,7 @@ class DUPLEX_LOCAL WebSocket::State final : public TransportEvents,
   std::uint64_t max_buffered_ = 0;  // Options::max_buffered_amount; 0: no limit
   std::string protocol_;
   std::string extensions_;
+  std::optional<HandshakeResponse> handshake_response_;
   BinaryType binary_type_ = BinaryType::blob;
   std::unique_ptr<Transport> transport_;
   detail::EventTarget listeners_;

@@ -153,7 +153,7 @@ void AsioSession::drain_engine_events() {
             report([](TransportEvents& t) { t.on_transport_closing(); });
             start_close_timer();  // RFC 6455 §7.1.1: the server should close TCP first; don't wait forever
           } else if constexpr (std::is_same_v<T, rfc6455::event::Failed>) {
-            report([&](TransportEvents& t) { t.on_transport_failed(e.detail); });
+            report([&](TransportEvents& t) { t.on_transport_failed(Failure(errc::unknown, e.detail)); });
             terminal_reported_ = true;
             close_after_flush_ = true;  // RFC 6455 §7.1.7: send our Close, then close the connection
             start_close_timer();
@@ -285,7 +285,7 @@ void AsioSession::detach() {
 }
 
 void AsioSession::fail(std::string reason) {
-  report([&](TransportEvents& t) { t.on_transport_failed(std::move(reason)); });
+  report([&](TransportEvents& t) { t.on_transport_failed(Failure(errc::unknown, std::move(reason))); });
   finish();
 }
 

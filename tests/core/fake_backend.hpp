@@ -65,7 +65,12 @@ class FakeTransport final : public Transport {
   void closed(bool was_clean, std::uint16_t code, std::string reason = {}) {
     events_.on_transport_closed(was_clean, code, std::move(reason));
   }
-  void failed(std::string reason) { events_.on_transport_failed(std::move(reason)); }
+  void failed(std::string reason) { events_.on_transport_failed(Failure(errc::unknown, std::move(reason))); }
+  void failed(Failure failure) { events_.on_transport_failed(std::move(failure)); }
+  void handshake_response(HandshakeResponse response) { events_.on_transport_handshake_response(std::move(response)); }
+  void pong(std::string payload, std::optional<std::chrono::nanoseconds> rtt) {
+    events_.on_transport_pong(std::move(payload), rtt);
+  }
 
   /// Report every send as flushed at once, from inside send().
   bool flush_on_send = false;

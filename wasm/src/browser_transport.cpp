@@ -84,7 +84,11 @@ class BrowserTransport final : public Transport {
   }
   void failed(std::string reason) {
     end();
-    events_.on_transport_failed(std::move(reason));
+    // The host's error event says nothing of why (WHATWG § "fire an event
+    // named error" carries no detail): before open it refused, after it
+    // something failed.
+    const errc kind = open_ ? errc::unknown : errc::host_refused;
+    events_.on_transport_failed(Failure(kind, std::move(reason)));
   }
 
  private:

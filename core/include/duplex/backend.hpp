@@ -27,7 +27,8 @@ struct Capabilities {
   bool permessage_deflate_options = false;  ///< Options::permessage_deflate / deflate_no_context_takeover
                                             ///< can be changed (browsers always offer deflate their way)
   bool proxies = false;                     ///< HTTP CONNECT / SOCKS proxies
-  bool ping = false;                        ///< application-initiated Ping frames
+  bool ping = false;                        ///< ping() and the `pong` event
+  bool handshake_response = false;          ///< handshake_response() (status, reason, headers)
   bool heartbeat = false;        ///< Options::ping_interval / pong_timeout / idle_timeout
   bool connect_timeout = false;  ///< Options::connect_timeout bounds each TCP connection attempt
   bool tls_settings = false;     ///< Options::ca_pem, client_*_pem, min_tls_version,

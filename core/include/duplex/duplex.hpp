@@ -3,6 +3,7 @@
 
 #include "duplex/backend.hpp"
 #include "duplex/blob.hpp"
+#include "duplex/errc.hpp"
 #include "duplex/error.hpp"
 #include "duplex/event.hpp"
 #include "duplex/options.hpp"

@@ -1,8 +1,10 @@
 #pragma once
 // The events a WebSocket dispatches (WHATWG WebSockets § "Feedback from the protocol").
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <variant>
@@ -10,6 +12,7 @@
 #include "duplex/blob.hpp"
 #include "duplex/error.hpp"
 #include "duplex/export.hpp"
+#include "duplex/failure.hpp"
 
 namespace duplex {
 
@@ -24,15 +27,31 @@ class DUPLEX_API Event {
   std::string type_;
 };
 
-/// The `error` event. The standard's error event carries no detail; `message()`
-/// adds a human-readable reason where the backend knows one (it may be empty).
+/// The `error` event. The standard's error event carries no detail; beyond
+/// it, `error()` says what went wrong as a duplex::errc and `message()` says
+/// it for people (see duplex::Failure for the other members).
 class DUPLEX_API ErrorEvent : public Event {
  public:
-  explicit ErrorEvent(std::string message) : Event("error"), message_(std::move(message)) {}
-  const std::string& message() const noexcept { return message_; }
+  explicit ErrorEvent(Failure failure) : Event("error"), failure_(std::move(failure)) {}
+  /// An errc::unknown failure with this message.
+  explicit ErrorEvent(std::string message) : ErrorEvent(Failure(errc::unknown, std::move(message))) {}
+  /// No failure at all: what ReconnectOptions::should_retry receives for a
+  /// connection that closed without one (error() is then false).
+  ErrorEvent() : Event("error"), failure_(std::error_code(), "") {}
+
+  /// A duplex::errc (compare with `== duplex::errc::...`); empty for no failure.
+  std::error_code error() const noexcept { return failure_.error; }
+  const std::string& message() const noexcept { return failure_.message; }
+  /// The code of the Close frame we sent because of the peer, if any.
+  std::optional<std::uint16_t> close_code() const noexcept { return failure_.close_code; }
+  /// errc::handshake_status: the HTTP status of the server's answer; else 0.
+  int http_status() const noexcept { return failure_.http_status; }
+  /// The Retry-After of a 429 or 503 answer, if the server sent one.
+  std::optional<std::chrono::seconds> retry_after() const noexcept { return failure_.retry_after; }
+  const Failure& failure() const noexcept { return failure_; }
 
  private:
-  std::string message_;
+  Failure failure_;
 };
 
 /// What a `message` event carries: text (UTF-8), or binary as a Blob or an
@@ -76,16 +95,38 @@ class DUPLEX_API MessageEvent : public Event {
 /// The `close` event (WHATWG WebSockets § "When the WebSocket connection is closed").
 class DUPLEX_API CloseEvent : public Event {
  public:
-  CloseEvent(bool was_clean, std::uint16_t code, std::string reason)
-      : Event("close"), was_clean_(was_clean), code_(code), reason_(std::move(reason)) {}
+  CloseEvent(bool was_clean, std::uint16_t code, std::string reason, std::error_code cause = {})
+      : Event("close"), was_clean_(was_clean), code_(code), reason_(std::move(reason)), cause_(cause) {}
   bool was_clean() const noexcept { return was_clean_; }
   std::uint16_t code() const noexcept { return code_; }
   const std::string& reason() const noexcept { return reason_; }
+  /// Beyond WHATWG: why the connection ended, as a duplex::errc. Empty when
+  /// the closing handshake ended it; errc::close_timeout when we dropped it
+  /// after Options::close_timeout; errc::going_away when the peer dropped it
+  /// without a Close frame; after an `error` event, that event's error().
+  std::error_code cause() const noexcept { return cause_; }
 
  private:
   bool was_clean_;
   std::uint16_t code_;
   std::string reason_;
+  std::error_code cause_;
+};
+
+/// The `pong` event (beyond WHATWG): a Pong frame arrived (RFC 6455 §5.5.3).
+class DUPLEX_API PongEvent : public Event {
+ public:
+  PongEvent(std::string payload, std::optional<std::chrono::nanoseconds> round_trip_time)
+      : Event("pong"), payload_(std::move(payload)), round_trip_time_(round_trip_time) {}
+  /// The Pong's application data: the payload of the Ping it answers.
+  const std::string& payload() const noexcept { return payload_; }
+  /// Time from the ping() (or heartbeat Ping) with this payload to this Pong;
+  /// nothing for an unsolicited Pong.
+  std::optional<std::chrono::nanoseconds> round_trip_time() const noexcept { return round_trip_time_; }
+
+ private:
+  std::string payload_;
+  std::optional<std::chrono::nanoseconds> round_trip_time_;
 };
 
 inline std::span<const std::byte> MessageEvent::bytes() const noexcept {

@@ -38,6 +38,14 @@ struct ReconnectOptions {
   /// Close codes after which no retry is made (e.g. {1008, 4001}: policy
   /// violation, "logged out"); the socket gives up at once.
   std::set<std::uint16_t> final_codes;
+  /// Decides, after each connection ends, whether to try again: `error` is
+  /// the connection's `error` event (its error() empty when it closed without
+  /// one), `close` its `close` event. Empty: default_should_retry. Not asked
+  /// after close(), for a code in final_codes, or past max_attempts.
+  std::function<bool(const ErrorEvent& error, const CloseEvent& close)> should_retry;
+  /// A server's Retry-After (a 429 or 503 answer) is waited out, but no
+  /// longer than this; the backoff delay applies when it is shorter.
+  std::chrono::milliseconds max_retry_after{std::chrono::minutes(10)};
   /// Picks a delay in [0, ceiling]. Empty: uniformly at random from a
   /// std::mt19937 seeded from std::random_device ("full jitter"); jitter only
   /// spreads clients out in time, so it needs no cryptographic strength.
@@ -51,6 +59,16 @@ struct ReconnectOptions {
 /// with its attempt counted from 0. Saturates instead of overflowing.
 DUPLEX_API std::chrono::milliseconds backoff_ceiling(std::chrono::milliseconds base, std::chrono::milliseconds cap,
                                           std::uint32_t attempt) noexcept;
+
+/// The retry policy used when ReconnectOptions::should_retry is empty: true
+/// unless the failure is permanent, i.e. the same request would fail the same
+/// way: a TLS certificate failure (is_certificate_error), an HTTP answer of
+/// 3xx or 4xx other than 408 (Request Timeout) and 429 (Too Many Requests),
+/// an invalid handshake response (errc::handshake_invalid), proxy
+/// authentication, or errc::unavailable. Name resolution, refused
+/// connections, timeouts, 5xx answers, protocol violations and dropped
+/// connections are retried.
+DUPLEX_API bool default_should_retry(const ErrorEvent& error, const CloseEvent& close);
 
 /// The `open`, `reconnecting` and `giveup` events of a ReconnectingWebSocket.
 class DUPLEX_API ReconnectEvent : public Event {
@@ -81,13 +99,15 @@ class DUPLEX_API ReconnectEvent : public Event {
 /// the same url, protocols and options; between them the socket waits a
 /// backoff delay (full jitter, see ReconnectOptions). It does not retry after
 /// the application's own close(), nor after a close code in final_codes, nor
-/// after max_attempts failed retries (then `giveup` fires).
+/// after a failure ReconnectOptions::should_retry calls permanent, nor after
+/// max_attempts failed retries (then `giveup` fires). A 429 or 503 answer's
+/// Retry-After is waited out (up to max_retry_after) when longer than the backoff.
 ///
 /// Events: `open` (a ReconnectEvent) on every open: the place to send the
 /// application's state (subscriptions, a login) again; `message`, `error`,
 /// `close` of each connection as a WebSocket delivers them; `reconnecting`
 /// (attempt, delay) before each wait; `giveup` when retries stop without
-/// close() having been called; `bufferedamountlow`. Messages sent are not
+/// close() having been called; `bufferedamountlow`; `pong`. Messages sent are not
 /// replayed on the next connection: resend what matters from `open`.
 /// Same threading rules as WebSocket; move-only.
 class DUPLEX_API ReconnectingWebSocket : public detail::SocketSpellings<ReconnectingWebSocket> {
@@ -124,6 +144,13 @@ class DUPLEX_API ReconnectingWebSocket : public detail::SocketSpellings<Reconnec
   void buffered_amount_low_threshold(std::uint64_t threshold) noexcept;
   /// Retries made since the last open (0 while connected).
   std::uint32_t attempt() const noexcept;
+  /// WebSocket::handshake_response of the current connection (while waiting
+  /// to retry: of the one that ended). Same throws.
+  const std::optional<HandshakeResponse>& handshake_response() const;
+  /// WebSocket::ping on the current connection; same throws, and
+  /// Error("InvalidStateError") while waiting to retry.
+  void ping(std::span<const std::byte> payload = {});
+  void ping(std::string_view payload) { ping(std::as_bytes(std::span(payload.data(), payload.size()))); }
 
   /// WebSocket::send on the current connection; throws what it throws, and
   /// Error("InvalidStateError") while waiting to retry (readyState CONNECTING).
@@ -150,6 +177,7 @@ class DUPLEX_API ReconnectingWebSocket : public detail::SocketSpellings<Reconnec
   void onreconnecting(std::function<void(const ReconnectEvent&)> handler);
   void ongiveup(std::function<void(const ReconnectEvent&)> handler);
   void onbufferedamountlow(std::function<void(const Event&)> handler);
+  void onpong(std::function<void(const PongEvent&)> handler);
 
   /// As WebSocket's; `type` is any event name above.
   ListenerId add_event_listener(std::string_view type, Listener listener, bool once = false);

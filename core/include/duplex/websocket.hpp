@@ -27,6 +27,7 @@
 #include "duplex/error.hpp"
 #include "duplex/event.hpp"
 #include "duplex/export.hpp"
+#include "duplex/handshake_response.hpp"
 #include "duplex/options.hpp"
 
 namespace duplex {
@@ -120,6 +121,23 @@ class DUPLEX_API WebSocket : public detail::SocketSpellings<WebSocket> {
   using SocketSpellings<WebSocket>::send;
   using SocketSpellings<WebSocket>::close;
 
+  /// Beyond WHATWG: send a Ping frame (RFC 6455 §5.5.2) with `payload`; its
+  /// Pong fires a `pong` event with the round-trip time. Throws
+  /// Error("NotSupportedError") on a backend without Capabilities::ping (a
+  /// browser's WebSocket cannot ping), Error("InvalidStateError") while
+  /// CONNECTING, Error("SyntaxError") for a payload over 125 bytes (§5.5),
+  /// Error("OperationError") while 8 of our Pings still wait to be written.
+  /// When CLOSING or CLOSED it does nothing.
+  void ping(std::span<const std::byte> payload = {});
+  void ping(std::string_view payload) { ping(std::as_bytes(std::span(payload.data(), payload.size()))); }
+
+  /// Beyond WHATWG: the server's answer to the opening handshake (status,
+  /// reason phrase, headers), once it arrived: after `open`, or after a
+  /// refused handshake (e.g. 403) failed the connection; nothing before, or
+  /// when no answer came. Throws Error("NotSupportedError") on a backend
+  /// without Capabilities::handshake_response (browsers hide it).
+  const std::optional<HandshakeResponse>& handshake_response() const;
+
   /// IDL `onopen` / `onmessage` / `onerror` / `onclose` event handler attributes:
   /// setting one registers it as a listener at the position of its first setting
   /// (HTML § event handlers); setting an empty function removes it.
@@ -130,6 +148,8 @@ class DUPLEX_API WebSocket : public detail::SocketSpellings<WebSocket> {
   /// `onbufferedamountlow` (W3C WebRTC § RTCDataChannel), see
   /// buffered_amount_low_threshold(); the event is a plain Event.
   void onbufferedamountlow(std::function<void(const Event&)> handler);
+  /// `onpong` (beyond WHATWG), see ping().
+  void onpong(std::function<void(const PongEvent&)> handler);
 
   /// DOM `addEventListener(type, listener, {once})`: listeners of a type run in
   /// registration order. `type` is "open", "message", "error", "close" or
