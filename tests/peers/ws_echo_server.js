@@ -46,6 +46,15 @@
 //                               with 1000
 //   /headers                    send the request headers as one JSON text
 //                               message, then echo
+//   /cookies                    answer the upgrade with two Set-Cookie fields
+//                               (session=abc, theme=dark) and
+//                               `X-Duplex-Test: yes`, then echo
+//   /status/<code>              refuse the upgrade with HTTP status <code>,
+//                               a text body, `Set-Cookie: refused=<code>` and,
+//                               with ?retry-after=<value>, that Retry-After;
+//                               with ?id=<id>&times=<n>, only the first n
+//                               upgrades with that id are refused and later
+//                               ones echo
 //   /stop-reading               complete the handshake, then stop reading the
 //                               TCP connection (Pings are never answered)
 //   /tls-info                   send `protocol=<TLS version> sni=<host name
@@ -294,6 +303,29 @@ function refuseClient(socket, allowed) {
     `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
 }
 
+// /status/<code>: answers the upgrade with that status, unless ?times=<n>
+// upgrades with the same ?id=<id> were refused already. True if it answered.
+const refusalsById = new Map();
+function refuseWithStatus(req, socket, url) {
+  const code = Number(url.pathname.split('/')[2]);
+  const id = url.searchParams.get('id');
+  const times = url.searchParams.get('times');
+  if (id !== null && times !== null) {
+    const refused = refusalsById.get(id) || 0;
+    if (refused >= Number(times)) return false;
+    refusalsById.set(id, refused + 1);
+  }
+  const reason = http.STATUS_CODES[code] || 'Refused';
+  const body = `refused with ${code}\n`;
+  const lines = [`HTTP/1.1 ${code} ${reason}`, 'Connection: close', 'Content-Type: text/plain',
+    `Set-Cookie: refused=${code}`, `Content-Length: ${Buffer.byteLength(body)}`];
+  const retryAfter = url.searchParams.get('retry-after');
+  if (retryAfter !== null) lines.push(`Retry-After: ${retryAfter}`);
+  socket.on('error', () => {});
+  socket.end(lines.join('\r\n') + '\r\n\r\n' + body);
+  return true;
+}
+
 // Completes the opening handshake by hand and then ignores the connection:
 // whatever arrives (a Close frame included) is read and discarded.
 function acceptAndIgnore(req, socket) {
@@ -330,13 +362,19 @@ function main() {
     handleProtocols: (protocols) => selectProtocol([...protocols]),
   });
   const rawSockets = new Set();
+  wss.on('headers', (headers, req) => {
+    if (new URL(req.url, 'http://localhost').pathname !== '/cookies') return;
+    headers.push('Set-Cookie: session=abc; Path=/', 'Set-Cookie: theme=dark', 'X-Duplex-Test: yes');
+  });
 
   server.on('upgrade', (req, socket, head) => {
     if (opts.onlyFrom && socket.remoteAddress !== opts.onlyFrom) {
       refuseClient(socket, opts.onlyFrom);
       return;
     }
-    const pathname = new URL(req.url, 'http://localhost').pathname;
+    const url = new URL(req.url, 'http://localhost');
+    const pathname = url.pathname;
+    if (pathname.startsWith('/status/') && refuseWithStatus(req, socket, url)) return;
     if (pathname === '/no-close-reply') {
       rawSockets.add(socket);
       socket.on('close', () => rawSockets.delete(socket));
