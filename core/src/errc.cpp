@@ -31,6 +31,7 @@ constexpr Entry entries[] = {
     {errc::tls_certificate_revoked, "tls_certificate_revoked", "the server's certificate has been revoked"},
     {errc::tls_certificate_invalid, "tls_certificate_invalid", "the server's certificate is not valid"},
     {errc::tls_handshake, "tls_handshake", "the TLS handshake failed"},
+    {errc::tls_configuration, "tls_configuration", "the TLS settings could not be loaded"},
     {errc::proxy_refused, "proxy_refused", "the proxy refused the tunnel"},
     {errc::proxy_authentication, "proxy_authentication", "the proxy requires authentication"},
     {errc::handshake_status, "handshake_status", "the server refused the WebSocket handshake"},

@@ -2,10 +2,50 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
+#include <memory>
 #include <span>
+#include <string>
 #include <utility>
 
+#include "duplex/detail/socket_spellings.hpp"
+#include "duplex/error.hpp"
+
+#if __has_include(<cxxabi.h>)
+#include <cxxabi.h>
+#endif
+
 namespace duplex::detail {
+namespace {
+
+#if __has_include(<cxxabi.h>)
+// GCC, Clang and em++ mangle type_info::name(): "N6duplex12MessageEventE".
+std::string demangled(const char* name) {
+  int status = 0;
+  const std::unique_ptr<char, void (*)(void*)> text(abi::__cxa_demangle(name, nullptr, nullptr, &status), std::free);
+  return status == 0 && text ? std::string(text.get()) : std::string(name);
+}
+#else
+// MSVC's type_info::name() is for people already: "class duplex::MessageEvent".
+std::string demangled(const char* name) { return name; }
+#endif
+
+// A class name for people: "MessageEvent", "app::Tick".
+std::string class_name(const std::type_info& type) {
+  std::string name = demangled(type.name());
+  for (std::string_view prefix : {"class ", "struct ", "duplex::"}) {
+    if (name.starts_with(prefix)) name.erase(0, prefix.size());
+  }
+  return name;
+}
+
+}  // namespace
+
+void throw_listener_type_error(std::string_view type, const std::type_info& dispatched, const std::type_info& wanted) {
+  // WebIDL § exceptions: a "TypeError" for an argument of the wrong type. The
+  // listener could not receive the events it would be called with.
+  throw Error("TypeError", std::string(type) + " events are " + class_name(dispatched) + ", not " + class_name(wanted));
+}
 
 // A socket has a listener or two per type: room for its four handlers at once.
 constexpr std::size_t usual_listeners = 4;
@@ -40,9 +80,19 @@ bool EventTarget::remove(std::string_view type, ListenerId id) {
   return true;
 }
 
+// The handler listener of `type` in `entries` (at most one), or its end.
+template <class Entries>
+auto find_handler_in(Entries& entries, std::string_view type) {
+  return std::find_if(entries.begin(), entries.end(), [&](const auto& e) { return e->handler && e->type == type; });
+}
+
+const EventTarget::Entry* EventTarget::find_handler(std::string_view type) const noexcept {
+  auto it = find_handler_in(entries_, type);
+  return it != entries_.end() ? it->get() : nullptr;
+}
+
 void EventTarget::place_handler(std::string_view type, std::shared_ptr<Entry> handler) {
-  auto it =
-      std::find_if(entries_.begin(), entries_.end(), [&](const auto& e) { return e->handler && e->type == type; });
+  auto it = find_handler_in(entries_, type);
   if (!handler) {
     // HTML § deactivate an event handler: the listener is removed; setting the
     // attribute again later appends a new one at the end.

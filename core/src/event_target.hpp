@@ -33,6 +33,14 @@ class EventTarget {
   void set_handler(std::string_view type, std::function<void(const E&)> handler) {
     place_handler(type, handler ? std::make_shared<CallbackEntry<E>>(std::move(handler)) : nullptr);
   }
+  /// HTML § event handler IDL attributes, the getter: the callback of the
+  /// handler of `type` set with set_handler<E>; empty (null) when none is set.
+  template <class E>
+  std::function<void(const E&)> handler(std::string_view type) const {
+    // dynamic_cast: a handler set with another E reads as none, never as a wrong cast.
+    const auto* entry = dynamic_cast<const CallbackEntry<E>*>(find_handler(type));
+    return entry != nullptr ? entry->callback : nullptr;
+  }
   /// True if a listener of `type` is registered (dispatching to none does nothing).
   bool has_listener(std::string_view type) const noexcept;
   /// Removes every listener; a dispatch under way runs no further listener.
@@ -67,6 +75,7 @@ class EventTarget {
 
   std::shared_ptr<Entry> append(std::string_view type, std::shared_ptr<Entry> entry, bool once);
   void place_handler(std::string_view type, std::shared_ptr<Entry> handler);
+  const Entry* find_handler(std::string_view type) const noexcept;
   void erase(const std::shared_ptr<Entry>& entry);
 
   std::vector<std::shared_ptr<Entry>> entries_;  // at most one handler per type

@@ -40,16 +40,20 @@ bool default_should_retry(const ErrorEvent& error, const CloseEvent&) {
   if (is_certificate_error(kind)) return false;
   switch (kind) {
     case errc::handshake_invalid:
+    case errc::tls_configuration:
     case errc::proxy_authentication:
     case errc::unavailable:
       return false;
     case errc::handshake_status: {
       // RFC 9110 §15.5: a 4xx means the request is at fault, and the same
       // request gets the same answer; 408 and 429 say "later", not "never".
-      // §15.4: a 3xx points elsewhere, which a WebSocket client does not follow.
+      // §15.4: a 3xx points elsewhere, which a WebSocket client does not
+      // follow; a 1xx or 2xx other than 101 means no WebSocket endpoint is
+      // there. Only a 5xx (§15.6: "the server is aware that it has erred or
+      // is incapable of performing") may pass.
       const int status = error.http_status();
       if (status == 408 || status == 429) return true;
-      return status < 300 || status >= 500;
+      return status >= 500;
     }
     default:
       return true;
@@ -165,8 +169,9 @@ class DUPLEX_LOCAL ReconnectingWebSocket::State : public std::enable_shared_from
     const std::uint16_t code = event.code();
     if (backend_.unavailable()) return give_up(code);  // e.g. a host with no WebSocket: no retry can open
     if (reconnect_.final_codes.contains(code) || attempt_ >= reconnect_.max_attempts) return give_up(code);
-    if (!reconnect_.should_retry(error, event)) return give_up(code);
-    if (stopped_) return;  // the hook closed or dropped the socket
+    const bool retry = reconnect_.should_retry(error, event);
+    if (stopped_) return;  // the hook closed or dropped the socket: no event follows close()
+    if (!retry) return give_up(code);
     ++attempt_;
     const auto ceiling = backoff_ceiling(reconnect_.base_delay, reconnect_.max_delay, attempt_);
     auto delay = std::clamp(reconnect_.jitter(ceiling), std::chrono::milliseconds(0), ceiling);
@@ -315,6 +320,40 @@ void ReconnectingWebSocket::onbufferedamountlow(std::function<void(const Event&)
 
 void ReconnectingWebSocket::onpong(std::function<void(const PongEvent&)> handler) {
   checked(state_).listeners().set_handler("pong", std::move(handler));
+}
+
+// A moved-from ReconnectingWebSocket reads as having no handlers.
+std::function<void(const ReconnectEvent&)> ReconnectingWebSocket::onopen() const {
+  return state_ ? state_->listeners().handler<ReconnectEvent>("open") : nullptr;
+}
+std::function<void(const MessageEvent&)> ReconnectingWebSocket::onmessage() const {
+  return state_ ? state_->listeners().handler<MessageEvent>("message") : nullptr;
+}
+std::function<void(const ErrorEvent&)> ReconnectingWebSocket::onerror() const {
+  return state_ ? state_->listeners().handler<ErrorEvent>("error") : nullptr;
+}
+std::function<void(const CloseEvent&)> ReconnectingWebSocket::onclose() const {
+  return state_ ? state_->listeners().handler<CloseEvent>("close") : nullptr;
+}
+std::function<void(const ReconnectEvent&)> ReconnectingWebSocket::onreconnecting() const {
+  return state_ ? state_->listeners().handler<ReconnectEvent>("reconnecting") : nullptr;
+}
+std::function<void(const ReconnectEvent&)> ReconnectingWebSocket::ongiveup() const {
+  return state_ ? state_->listeners().handler<ReconnectEvent>("giveup") : nullptr;
+}
+std::function<void(const Event&)> ReconnectingWebSocket::onbufferedamountlow() const {
+  return state_ ? state_->listeners().handler<Event>("bufferedamountlow") : nullptr;
+}
+std::function<void(const PongEvent&)> ReconnectingWebSocket::onpong() const {
+  return state_ ? state_->listeners().handler<PongEvent>("pong") : nullptr;
+}
+
+const Event* ReconnectingWebSocket::dispatched_event(std::string_view type) {
+  // open, reconnecting and giveup are this class's own ReconnectEvents; the
+  // others are its connections' events, passed on as they come.
+  static const ReconnectEvent reconnect_event("open", 0, {}, false, std::nullopt);
+  if (type == "open" || type == "reconnecting" || type == "giveup") return &reconnect_event;
+  return WebSocket::dispatched_event(type);
 }
 
 ListenerId ReconnectingWebSocket::add_event_listener(std::string_view type, Listener listener, bool once) {

@@ -160,6 +160,43 @@ void WebSocket::onpong(std::function<void(const PongEvent&)> handler) {
   checked(state_).listeners().set_handler("pong", std::move(handler));
 }
 
+// A moved-from WebSocket reads as having no handlers.
+std::function<void(const Event&)> WebSocket::onopen() const {
+  return state_ ? state_->listeners().handler<Event>("open") : nullptr;
+}
+std::function<void(const MessageEvent&)> WebSocket::onmessage() const {
+  return state_ ? state_->listeners().handler<MessageEvent>("message") : nullptr;
+}
+std::function<void(const ErrorEvent&)> WebSocket::onerror() const {
+  return state_ ? state_->listeners().handler<ErrorEvent>("error") : nullptr;
+}
+std::function<void(const CloseEvent&)> WebSocket::onclose() const {
+  return state_ ? state_->listeners().handler<CloseEvent>("close") : nullptr;
+}
+std::function<void(const Event&)> WebSocket::onbufferedamountlow() const {
+  return state_ ? state_->listeners().handler<Event>("bufferedamountlow") : nullptr;
+}
+std::function<void(const PongEvent&)> WebSocket::onpong() const {
+  return state_ ? state_->listeners().handler<PongEvent>("pong") : nullptr;
+}
+
+const Event* WebSocket::dispatched_event(std::string_view type) {
+  // The class of each event a WebSocket fires (WHATWG WebSockets § Feedback
+  // from the protocol; beyond it, pong and bufferedamountlow): one of each,
+  // for dynamic_cast to test a typed listener against.
+  static const Event open("open");
+  static const MessageEvent message{MessageData{}};
+  static const ErrorEvent error;
+  static const CloseEvent close(false, 1006, {});
+  static const PongEvent pong({}, std::nullopt);
+  static const Event low("bufferedamountlow");
+  static const Event* const all[] = {&open, &message, &error, &close, &pong, &low};
+  for (const Event* event : all) {
+    if (event->type() == type) return event;
+  }
+  return nullptr;
+}
+
 ListenerId WebSocket::add_event_listener(std::string_view type, Listener listener, bool once) {
   return checked(state_).listeners().add(type, std::move(listener), once);
 }

@@ -170,11 +170,14 @@ void WebSocket::State::deliver(Fact& fact) {
       if (ready_state_ == ReadyState::OPEN) ready_state_ = ReadyState::CLOSING;
       break;
     case Fact::Kind::pong:
-      if (ready_state_ == ReadyState::OPEN || ready_state_ == ReadyState::CLOSING)
-        fire(PongEvent(std::move(fact.message.payload), fact.round_trip_time));
+      // (The event is built only for a listener, as bufferedamountlow's.)
+      if ((ready_state_ == ReadyState::OPEN || ready_state_ == ReadyState::CLOSING) && listeners_.has_listener("pong"))
+        fire(PongEvent(std::move(fact.message.payload),
+                       fact.was_clean ? std::optional(std::chrono::nanoseconds(fact.bytes)) : std::nullopt));
       break;
     case Fact::Kind::closed:
-      closed(fact.was_clean, fact.code, std::move(fact.text), fact.cause);
+      closed(fact.was_clean, fact.code, std::move(fact.text),
+             fact.cause == errc{} ? std::error_code() : make_error_code(fact.cause));
       break;
     case Fact::Kind::failed:
       failed(std::move(*fact.failure));
@@ -219,7 +222,8 @@ void WebSocket::State::on_transport_pong(std::string payload,
   Fact fact;
   fact.kind = Fact::Kind::pong;
   fact.message.payload = std::move(payload);
-  fact.round_trip_time = round_trip_time;
+  fact.was_clean = round_trip_time.has_value();
+  fact.bytes = round_trip_time ? static_cast<std::size_t>(std::max<std::int64_t>(round_trip_time->count(), 0)) : 0;
   queue(std::move(fact));
 }
 
@@ -237,7 +241,8 @@ void WebSocket::State::on_transport_closed(bool was_clean, std::uint16_t code, s
   fact.text = std::move(reason);
   fact.code = code;
   fact.was_clean = was_clean;
-  fact.cause = cause;
+  // Transports report only duplex::errc causes (close_timeout, going_away).
+  if (cause && cause.category() == error_category()) fact.cause = static_cast<errc>(cause.value());
   queue(std::move(fact));
 }
 

@@ -82,16 +82,17 @@ class DUPLEX_LOCAL WebSocket::State final : public TransportEvents,
   // went through a JavaScript invoke_ wrapper (about 15 per message).
   struct Fact {
     enum class Kind : std::uint8_t { opened, message, flushed, pong, closing, closed, failed };
+    // Fields are shared between kinds: a flood of messages queues millions
+    // of facts, so each byte of a fact counts.
     Kind kind = Kind::closing;
+    bool was_clean = false;  // closed; pong: whether `bytes` holds a round-trip time
+    std::uint16_t code = 0;  // closed
+    errc cause{};            // closed: errc{} for none
     Message message;         // message; pong: its payload
     std::string text;        // opened: protocol; closed: reason
     std::string extensions;  // opened
-    std::size_t bytes = 0;   // flushed
-    std::uint16_t code = 0;  // closed
-    bool was_clean = false;  // closed
-    std::optional<std::chrono::nanoseconds> round_trip_time;  // pong
-    std::error_code cause;                                     // closed
-    std::unique_ptr<Failure> failure;  // failed (rare: kept off the size of every fact)
+    std::size_t bytes = 0;   // flushed; pong: the round-trip time in nanoseconds
+    std::unique_ptr<Failure> failure;  // failed (rare: a pointer keeps it off the size of every fact)
   };
 
   static Fact failed_fact(Failure failure);

@@ -20,6 +20,7 @@ class AsioTransport final : public Transport {
   void close(std::optional<std::uint16_t> code, std::string reason) override {
     session_->close(code, std::move(reason));
   }
+  bool ping(std::string payload) override { return session_->ping(std::move(payload)); }
   void abort() override { session_->abort(); }
 
  private:
@@ -61,6 +62,7 @@ Capabilities AsioBackend::capabilities() const {
   c.open_timeout = c.close_timeout = c.max_message_size = true;
   c.permessage_deflate_options = true;
   c.proxies = c.ping = c.heartbeat = c.connect_timeout = c.tls_settings = true;
+  c.handshake_response = true;
   return c;
 }
 
@@ -83,7 +85,7 @@ std::unique_ptr<Transport> AsioBackend::connect(ConnectRequest request, Transpor
   if (tls_error.empty())
     session->start();
   else
-    session->fail_later(std::move(tls_error));
+    session->fail_later(Failure(errc::tls_configuration, std::move(tls_error)));
   return std::make_unique<AsioTransport>(std::move(session));
 }
 

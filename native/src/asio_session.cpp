@@ -5,6 +5,7 @@
 #include <boost/asio/write.hpp>
 #include <string>
 
+#include "engine_failure.hpp"
 #include "happy_eyeballs.hpp"
 #include "openssl_random.hpp"
 
@@ -56,8 +57,9 @@ AsioSession::tcp::socket& AsioSession::tcp_socket() {
   return std::get<tcp::socket>(stream_);
 }
 
-void AsioSession::fail_later(std::string reason) {
-  asio::post(io_, [self = shared_from_this(), reason = std::move(reason)]() mutable { self->fail(std::move(reason)); });
+void AsioSession::fail_later(Failure failure) {
+  asio::post(io_,
+             [self = shared_from_this(), failure = std::move(failure)]() mutable { self->fail(std::move(failure)); });
 }
 
 // TLS reads through the stream, whose records need their own buffering
@@ -116,7 +118,11 @@ void AsioSession::on_handshake_bytes(std::span<const std::byte> bytes) {
   using Status = rfc6455::ClientHandshake::Status;
   const Status status = handshake_->feed(bytes);
   if (status == Status::need_more) return;
-  if (status == Status::failed) return fail(handshake_->error_detail());
+  // The response head goes first, so the `open` or `error` event can read it
+  // (a refusal's status and headers, e.g. Retry-After, matter most).
+  if (auto response = handshake_->response())
+    report([&](TransportEvents& e) { e.on_transport_handshake_response(std::move(*response)); });
+  if (status == Status::failed) return fail(handshake_failure(*handshake_));
   open_timer_.cancel();
   phase_ = Phase::open;
   rfc6455::ConnectionConfig config;
@@ -133,7 +139,8 @@ void AsioSession::on_handshake_bytes(std::span<const std::byte> bytes) {
 
 void AsioSession::on_read_error(const error_code& ec) {
   if (phase_ != Phase::open)
-    return fail("connection to " + describe_endpoint() + " closed during the opening handshake: " + ec.message());
+    return fail(errc::connection_failed,
+                "connection to " + describe_endpoint() + " closed during the opening handshake: " + ec.message());
   // EOF, a TLS stream truncated, a reset or our own close on timeout: the TCP
   // connection is gone either way, and the engine decides how cleanly.
   connection_->receive_eof();
@@ -141,6 +148,7 @@ void AsioSession::on_read_error(const error_code& ec) {
 }
 
 void AsioSession::drain_engine_events() {
+  unsolicited_pong_reported_ = false;  // at most one per read (see on_pong)
   while (auto event = connection_->next_event()) {
     ++events_this_wakeup_;
     std::visit(
@@ -149,16 +157,20 @@ void AsioSession::drain_engine_events() {
           if constexpr (std::is_same_v<T, rfc6455::event::MessageReceived>) {
             note_message();
             report([&](TransportEvents& t) { t.on_transport_message(std::move(e.message)); });
+          } else if constexpr (std::is_same_v<T, rfc6455::event::PongReceived>) {
+            on_pong(std::move(e.payload));
           } else if constexpr (std::is_same_v<T, rfc6455::event::PeerStartedClosing>) {
             report([](TransportEvents& t) { t.on_transport_closing(); });
             start_close_timer();  // RFC 6455 §7.1.1: the server should close TCP first; don't wait forever
           } else if constexpr (std::is_same_v<T, rfc6455::event::Failed>) {
-            report([&](TransportEvents& t) { t.on_transport_failed(Failure(errc::unknown, e.detail)); });
+            report([&](TransportEvents& t) { t.on_transport_failed(engine_failure(e.error, std::move(e.detail))); });
             terminal_reported_ = true;
             close_after_flush_ = true;  // RFC 6455 §7.1.7: send our Close, then close the connection
             start_close_timer();
           } else if constexpr (std::is_same_v<T, rfc6455::event::Closed>) {
-            report([&](TransportEvents& t) { t.on_transport_closed(e.was_clean, e.code, std::move(e.reason)); });
+            report([&](TransportEvents& t) {
+              t.on_transport_closed(e.was_clean, e.code, std::move(e.reason), close_cause(e.was_clean));
+            });
             finish();
           }
         },
@@ -254,6 +266,7 @@ void AsioSession::start_close_timer() {
     if (phase_ == Phase::ended) return;
     // Closing the socket completes the pending read with an error; the engine
     // then reports the close as clean only if both Close frames were exchanged.
+    close_timed_out_ = true;
     error_code ignored;
     tcp_socket().close(ignored);
   });
@@ -284,9 +297,17 @@ void AsioSession::detach() {
   if (connection_->state() == rfc6455::Connection::State::open) close(1001, {});  // RFC 6455 §7.4.1 "going away"
 }
 
-void AsioSession::fail(std::string reason) {
-  report([&](TransportEvents& t) { t.on_transport_failed(Failure(errc::unknown, std::move(reason))); });
+void AsioSession::fail(Failure failure) {
+  report([&](TransportEvents& t) { t.on_transport_failed(std::move(failure)); });
   finish();
+}
+
+// Why a connection that did not fail ended (CloseEvent::cause()): nothing to
+// add when the closing handshake completed; else the TCP connection is gone
+// with no Close frame from the peer, dropped by our close timer or by the peer.
+std::error_code AsioSession::close_cause(bool was_clean) const noexcept {
+  if (was_clean) return {};
+  return make_error_code(close_timed_out_ ? errc::close_timeout : errc::going_away);
 }
 
 void AsioSession::finish() {

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 #include <variant>
 #include <vector>
 
@@ -50,8 +51,12 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   void abort();
   /// The owner is gone: report nothing more; close an open connection with 1001.
   void detach();
-  /// Fail before start() could run (e.g. the TLS context could not be built).
-  void fail_later(std::string reason);
+  /// Queue a Ping (RFC 6455 §5.5.2; payload ≤ 125 bytes, checked by core)
+  /// and remember when, for the round-trip time its Pong reports. False, with
+  /// nothing queued, while rfc6455::max_queued_pings of ours wait to be written.
+  bool ping(std::string payload);
+  /// Fail before start() could run, reporting `failure` from the loop.
+  void fail_later(Failure failure);
 
  private:
   enum class Phase { connecting, handshaking, open, ended };
@@ -74,7 +79,7 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   void resolve(const std::string& host, std::uint16_t port, std::function<void(Addresses)> next);
   void connect_to(Addresses addresses);
   void connect_directly(const tcp::endpoint& address);
-  void fail_to_connect(const std::string& error);
+  void fail_to_connect(errc kind, const std::string& error);
   void on_connected();
   void open_tunnel(const std::string& host);
   void start_tls();
@@ -87,6 +92,12 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   void on_pong_deadline(std::chrono::steady_clock::time_point ping_sent);
   void schedule_idle_check(std::chrono::steady_clock::duration after);
   void on_idle_check();
+  // Pings (asio_session_ping.cpp): ours remembered until a Pong answers them.
+  /// Queues a Ping in the engine and remembers it; false if the engine refused it.
+  bool queue_ping(std::string payload);
+  /// A Pong arrived: reports it with the round-trip time of the Ping it answers.
+  void on_pong(std::string payload);
+
   void note_message() {
     if (request_.options.idle_timeout.count() > 0) last_message_ = std::chrono::steady_clock::now();
   }
@@ -123,7 +134,9 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   /// in_flight_ is written: reports its application bytes as flushed.
   void complete_write();
   void start_close_timer();
-  void fail(std::string reason);
+  void fail(Failure failure);
+  void fail(errc kind, std::string reason) { fail(Failure(kind, std::move(reason))); }
+  std::error_code close_cause(bool was_clean) const noexcept;
   void finish();
 
   template <class Report>
@@ -149,6 +162,7 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   DeadlineTimer step_timer_;
   bool connect_timed_out_ = false;
   bool close_timer_running_ = false;
+  bool close_timed_out_ = false;  // the close timer dropped the TCP connection
   Phase phase_ = Phase::connecting;
 
   std::unique_ptr<rfc6455::ClientHandshake> handshake_;  // while handshaking; on the heap: 400+ bytes
@@ -179,6 +193,18 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   // a data message either way (idle timeout).
   std::chrono::steady_clock::time_point last_received_{};
   std::chrono::steady_clock::time_point last_message_{};
+
+  // Our Pings (ping() and the heartbeat's) that no Pong has answered yet,
+  // oldest first, at most max_pings_remembered (the oldest is forgotten
+  // first). A vector: an idle connection that never pings allocates nothing.
+  struct SentPing {
+    std::string payload;
+    std::chrono::steady_clock::time_point sent;
+  };
+  static constexpr std::size_t max_pings_remembered = 16;
+  std::vector<SentPing> pings_sent_;
+  // An unsolicited Pong was reported since drain_engine_events began.
+  bool unsolicited_pong_reported_ = false;
 };
 
 template <class Operation>

@@ -49,12 +49,16 @@ void AsioSession::start() {
   open_timer_.start(request_.options.open_timeout, [this] {
     if (phase_ == Phase::open || phase_ == Phase::ended) return;
     const auto self = shared_from_this();  // failing may drop the owner's reference
-    fail("opening handshake timed out after " + std::to_string(request_.options.open_timeout.count()) + " ms");
+    fail(errc::open_timeout,
+         "opening handshake timed out after " + std::to_string(request_.options.open_timeout.count()) + " ms");
   });
   const auto& url = request_.url;
   auto choice =
       proxy::choose_proxy(request_.options.proxy, url.secure, url.host_name(), url.port, proxy::process_environment());
-  if (!choice.error.empty()) return fail_later(std::move(choice.error));
+  // A proxy setting that does not parse (Options::proxy, a *_proxy variable):
+  // no proxy can open the tunnel, and retrying will not change the setting;
+  // proxy_refused is the kind that names the proxy as what stopped us.
+  if (!choice.error.empty()) return fail_later(Failure(errc::proxy_refused, std::move(choice.error)));
   proxy_ = std::move(choice.proxy);
   const std::string host = proxy_ ? proxy_->host : url.host_name();
   const std::uint16_t port = proxy_ ? proxy_->port : url.port;
@@ -70,7 +74,7 @@ void AsioSession::resolve(const std::string& host, std::uint16_t port, std::func
     asio::post(io_, [self = shared_from_this(), host, port, next = std::move(next)] {
       if (self->phase_ == Phase::ended) return;
       Addresses addresses = self->custom_resolver_(host, port);
-      if (addresses.empty()) return self->fail("cannot resolve " + host + ": no address");
+      if (addresses.empty()) return self->fail(errc::name_resolution, "cannot resolve " + host + ": no address");
       next(std::move(addresses));
     });
     return;
@@ -86,7 +90,8 @@ void AsioSession::resolve(const std::string& host, std::uint16_t port, std::func
                           [self = shared_from_this(), host, next = std::move(next)](
                               const error_code& ec, const tcp::resolver::results_type& results) {
                             if (self->phase_ == Phase::ended) return;
-                            if (ec) return self->fail("cannot resolve " + host + ": " + ec.message());
+                            if (ec)
+                              return self->fail(errc::name_resolution, "cannot resolve " + host + ": " + ec.message());
                             Addresses addresses;
                             for (const auto& entry : results) addresses.push_back(entry.endpoint());
                             next(std::move(addresses));
@@ -97,10 +102,10 @@ void AsioSession::connect_to(Addresses addresses) {
   if (addresses.size() == 1) return connect_directly(addresses.front());
   connector_ = std::make_shared<HappyEyeballs>(
       io_, std::move(addresses), connection_attempt_delay, request_.options.connect_timeout,
-      [self = shared_from_this()](std::optional<tcp::socket> socket, const std::string& error) {
+      [self = shared_from_this()](std::optional<tcp::socket> socket, errc kind, const std::string& error) {
         self->connector_.reset();
         if (self->phase_ == Phase::ended) return;
-        if (!socket) return self->fail_to_connect(error);
+        if (!socket) return self->fail_to_connect(kind, error);
         self->tcp_socket() = std::move(*socket);
         self->on_connected();
       });
@@ -120,14 +125,16 @@ void AsioSession::connect_directly(const tcp::endpoint& address) {
     self->step_timer_.cancel();
     if (self->phase_ == Phase::ended) return;
     if (!ec) return self->on_connected();
-    self->fail_to_connect(self->connect_timed_out_ ? attempt_timeout_error(self->request_.options.connect_timeout)
-                                                   : ec.message());
+    const bool timed_out = self->connect_timed_out_;
+    self->fail_to_connect(connect_error_kind(ec, timed_out),
+                          timed_out ? attempt_timeout_error(self->request_.options.connect_timeout) : ec.message());
   });
 }
 
-void AsioSession::fail_to_connect(const std::string& error) {
+// A proxy that cannot be reached fails as a server would (the message names it).
+void AsioSession::fail_to_connect(errc kind, const std::string& error) {
   const std::string what = proxy_ ? "proxy " + proxy_->authority() : describe_endpoint();
-  fail("cannot connect to " + what + ": " + error);
+  fail(kind, "cannot connect to " + what + ": " + error);
 }
 
 void AsioSession::on_connected() {
@@ -142,9 +149,9 @@ void AsioSession::on_connected() {
 
 void AsioSession::open_tunnel(const std::string& host) {
   auto tunnel = std::make_shared<ProxyTunnel>(tcp_socket(), *proxy_, host, request_.url.port,
-                                              [self = shared_from_this()](const std::string& error) {
+                                              [self = shared_from_this()](std::optional<Failure> failure) {
                                                 if (self->phase_ == Phase::ended) return;
-                                                if (!error.empty()) return self->fail(error);
+                                                if (failure) return self->fail(std::move(*failure));
                                                 self->start_tls();
                                               });
   tunnel->start();
@@ -158,7 +165,7 @@ void AsioSession::start_tls() {
   prepare_tls_session(tls_layer->native_handle(), request_.url.host_name(), request_.options);
   tls_layer->async_handshake(asio::ssl::stream_base::client, [self = shared_from_this()](const error_code& e) {
     if (self->phase_ == Phase::ended) return;
-    if (e) return self->fail(describe_tls_failure(self->tls()->native_handle(), e));
+    if (e) return self->fail(tls_failure(self->tls()->native_handle(), e));
     self->send_handshake_request();
   });
 }
@@ -179,7 +186,9 @@ void AsioSession::send_handshake_request() {
     asio::async_write(stream, asio::buffer(handshake_->request_bytes()),
                       [self = shared_from_this()](const error_code& ec, std::size_t) {
                         if (self->phase_ == Phase::ended) return;
-                        if (ec) return self->fail("cannot send the opening handshake: " + ec.message());
+                        if (ec)
+                          return self->fail(errc::connection_failed,
+                                            "cannot send the opening handshake: " + ec.message());
                       });
   });
   read();

@@ -29,7 +29,10 @@ void AsioSession::schedule_ping() {
 void AsioSession::on_ping_due() {
   if (phase_ != Phase::open || connection_->state() != rfc6455::Connection::State::open) return;
   const auto sent = clock::now();
-  connection_->ping();
+  // Remembered like ping()'s, so its Pong reports a round-trip time too. With
+  // rfc6455::max_queued_pings of ours still unwritten it is skipped: the
+  // pong deadline below runs all the same.
+  queue_ping({});
   flush();
   const auto timeout =
       request_.options.pong_timeout.count() > 0 ? request_.options.pong_timeout : request_.options.ping_interval;
@@ -52,7 +55,7 @@ void AsioSession::on_pong_deadline(clock::time_point ping_sent) {
   if (phase_ != Phase::open || last_received_ >= ping_sent) return;
   const auto timeout =
       request_.options.pong_timeout.count() > 0 ? request_.options.pong_timeout : request_.options.ping_interval;
-  fail("no pong within " + std::to_string(timeout.count()) + " ms");
+  fail(errc::pong_timeout, "no pong within " + std::to_string(timeout.count()) + " ms");
 }
 
 void AsioSession::schedule_idle_check(clock::duration after) {

@@ -20,6 +20,12 @@ std::string attempt_timeout_error(std::chrono::milliseconds timeout) {
   return "timed out after " + std::to_string(timeout.count()) + " ms";
 }
 
+errc connect_error_kind(const error_code& ec, bool timed_out) noexcept {
+  if (timed_out) return errc::connect_timeout;
+  if (ec == asio::error::connection_refused) return errc::connection_refused;
+  return errc::connection_failed;
+}
+
 HappyEyeballs::HappyEyeballs(asio::io_context& io, std::vector<tcp::endpoint> addresses,
                              std::chrono::milliseconds delay, std::chrono::milliseconds attempt_timeout,
                              Handler handler)
@@ -31,7 +37,7 @@ HappyEyeballs::HappyEyeballs(asio::io_context& io, std::vector<tcp::endpoint> ad
       stagger_(io) {}
 
 void HappyEyeballs::start() {
-  if (addresses_.empty()) return finish(std::nullopt, "no address to connect to");
+  if (addresses_.empty()) return finish(std::nullopt, errc::name_resolution, "no address to connect to");
   start_next();
 }
 
@@ -63,18 +69,19 @@ void HappyEyeballs::on_attempt(std::size_t index, const error_code& ec) {
   attempt.done = true;
   attempt.timer.cancel();
   if (finished_) return;
-  if (!ec) return finish(std::move(attempt.socket), {});
+  if (!ec) return finish(std::move(attempt.socket), {}, {});
+  last_kind_ = connect_error_kind(ec, attempt.timed_out);
   last_error_ = attempt.timed_out ? attempt_timeout_error(attempt_timeout_) : ec.message();
   if (addresses_.size() > 1) last_error_ += " (" + addresses_[index].address().to_string() + ")";
   ++failed_;
-  if (failed_ == addresses_.size()) return finish(std::nullopt, last_error_);
+  if (failed_ == addresses_.size()) return finish(std::nullopt, last_kind_, last_error_);
   if (attempts_.size() < addresses_.size()) {
     stagger_.cancel();
     start_next();
   }
 }
 
-void HappyEyeballs::finish(std::optional<tcp::socket> socket, std::string error) {
+void HappyEyeballs::finish(std::optional<tcp::socket> socket, errc kind, std::string error) {
   if (finished_) return;
   finished_ = true;
   stagger_.cancel();
@@ -87,12 +94,12 @@ void HappyEyeballs::finish(std::optional<tcp::socket> socket, std::string error)
   }
   auto handler = std::move(handler_);
   handler_ = nullptr;
-  if (handler) handler(std::move(socket), std::move(error));
+  if (handler) handler(std::move(socket), kind, std::move(error));
 }
 
 void HappyEyeballs::cancel() {
   handler_ = nullptr;
-  finish(std::nullopt, {});
+  finish(std::nullopt, {}, {});
 }
 
 }  // namespace duplex::native

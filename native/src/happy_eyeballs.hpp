@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "deadline_timer.hpp"
+#include "duplex/errc.hpp"
 
 namespace duplex::native {
 
@@ -32,14 +33,20 @@ std::vector<boost::asio::ip::tcp::endpoint> interleave_families(std::vector<boos
 /// What a connection attempt that ran out of time reports: "timed out after N ms".
 std::string attempt_timeout_error(std::chrono::milliseconds timeout);
 
+/// The kind of a failed connection attempt: connect_timeout when its timer
+/// ended it (`timed_out`), connection_refused when the port answered with a
+/// reset (ECONNREFUSED), connection_failed for anything else (unreachable, ...).
+errc connect_error_kind(const boost::system::error_code& ec, bool timed_out) noexcept;
+
 /// Races TCP connections to a list of addresses. Create with make_shared, call
 /// start() once; the handler runs once, with the connected socket or with the
-/// last attempt's error.
+/// last attempt's error and its kind.
 class HappyEyeballs : public std::enable_shared_from_this<HappyEyeballs> {
  public:
   using tcp = boost::asio::ip::tcp;
-  /// `socket` is set on success; `error` says why every attempt failed.
-  using Handler = std::function<void(std::optional<tcp::socket> socket, std::string error)>;
+  /// `socket` is set on success; else `kind` (connect_error_kind of the last
+  /// attempt) and `error` say why every attempt failed.
+  using Handler = std::function<void(std::optional<tcp::socket> socket, errc kind, std::string error)>;
 
   HappyEyeballs(boost::asio::io_context& io, std::vector<tcp::endpoint> addresses, std::chrono::milliseconds delay,
                 std::chrono::milliseconds attempt_timeout, Handler handler);
@@ -59,7 +66,7 @@ class HappyEyeballs : public std::enable_shared_from_this<HappyEyeballs> {
 
   void start_next();
   void on_attempt(std::size_t index, const boost::system::error_code& ec);
-  void finish(std::optional<tcp::socket> socket, std::string error);
+  void finish(std::optional<tcp::socket> socket, errc kind, std::string error);
 
   boost::asio::io_context& io_;
   std::vector<tcp::endpoint> addresses_;
@@ -70,6 +77,7 @@ class HappyEyeballs : public std::enable_shared_from_this<HappyEyeballs> {
   boost::asio::steady_timer stagger_;
   std::size_t failed_ = 0;
   std::string last_error_;
+  errc last_kind_ = errc::connection_failed;
   bool finished_ = false;
 };
 

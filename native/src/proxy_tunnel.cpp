@@ -35,7 +35,7 @@ ProxyTunnel::ProxyTunnel(tcp::socket& socket, const proxy::ProxyUrl& proxy, cons
 void ProxyTunnel::start() {
   if (auto* socks = std::get_if<proxy::Socks5Handshake>(&protocol_);
       socks && socks->status() == proxy::Socks5Handshake::Status::failed)
-    return done(socks->error());
+    return done(Failure(socks->error_kind(), socks->error()));
   write_pending();
   read();
 }
@@ -46,7 +46,9 @@ void ProxyTunnel::write_pending() {
   pending_.clear();
   asio::async_write(socket_, asio::buffer(writing_), [self = shared_from_this()](const error_code& ec, std::size_t) {
     self->writing_.clear();
-    if (ec) return self->done("cannot write to proxy " + self->proxy_name_ + ": " + ec.message());
+    if (ec)
+      return self->done(
+          Failure(errc::connection_failed, "cannot write to proxy " + self->proxy_name_ + ": " + ec.message()));
     self->write_pending();
   });
 }
@@ -58,10 +60,15 @@ void ProxyTunnel::read() {
 
 void ProxyTunnel::on_read(const error_code& ec, std::size_t size) {
   if (!handler_) return;
-  if (ec == asio::error::eof) return done("proxy " + proxy_name_ + " closed the connection before the tunnel was up");
-  if (ec) return done("cannot read from proxy " + proxy_name_ + ": " + ec.message());
+  // A proxy that hangs up instead of answering has refused the tunnel; a
+  // broken connection to it failed as a direct one would.
+  if (ec == asio::error::eof)
+    return done(
+        Failure(errc::proxy_refused, "proxy " + proxy_name_ + " closed the connection before the tunnel was up"));
+  if (ec) return done(Failure(errc::connection_failed, "cannot read from proxy " + proxy_name_ + ": " + ec.message()));
   const std::span<const std::byte> bytes(buffer_.data(), size);
   std::string error;
+  errc kind = errc::proxy_refused;
   bool established = false;
   bool failed = false;
   std::visit(
@@ -70,7 +77,10 @@ void ProxyTunnel::on_read(const error_code& ec, std::size_t size) {
         const auto status = protocol.feed(bytes);
         failed = status == P::Status::failed;
         established = status == P::Status::established;
-        if (failed) error = protocol.error();
+        if (failed) {
+          error = protocol.error();
+          kind = protocol.error_kind();
+        }
         // The client speaks first on the tunnel (TLS or the HTTP upgrade): a
         // proxy that sends more than its answer is not one to trust.
         if (established && !protocol.leftover().empty())
@@ -78,16 +88,16 @@ void ProxyTunnel::on_read(const error_code& ec, std::size_t size) {
         if constexpr (std::is_same_v<P, proxy::Socks5Handshake>) pending_ += protocol.take_output();
       },
       protocol_);
-  if (failed || !error.empty()) return done(std::move(error));
-  if (established) return done({});
+  if (failed || !error.empty()) return done(Failure(kind, std::move(error)));
+  if (established) return done(std::nullopt);
   write_pending();
   read();
 }
 
-void ProxyTunnel::done(std::string error) {
+void ProxyTunnel::done(std::optional<Failure> failure) {
   auto handler = std::move(handler_);
   handler_ = nullptr;
-  if (handler) handler(std::move(error));
+  if (handler) handler(std::move(failure));
 }
 
 }  // namespace duplex::native

@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "duplex/failure.hpp"
 #include "proxy/http_connect.hpp"
 #include "proxy/proxy_config.hpp"
 #include "proxy/socks5.hpp"
@@ -18,12 +19,14 @@
 namespace duplex::native {
 
 /// Opens a tunnel to `host`:`port` through the proxy `socket` is connected to.
-/// Create with make_shared; the handler runs once, with an empty string when
-/// the tunnel is up or the reason it is not. `socket` must outlive it.
+/// Create with make_shared; the handler runs once, with nullopt when the
+/// tunnel is up or why it is not: the proxy protocol's error kind
+/// (proxy_refused, proxy_authentication), or connection_failed when the
+/// connection to the proxy broke. `socket` must outlive it.
 class ProxyTunnel : public std::enable_shared_from_this<ProxyTunnel> {
  public:
   using tcp = boost::asio::ip::tcp;
-  using Handler = std::function<void(std::string error)>;
+  using Handler = std::function<void(std::optional<Failure> failure)>;
 
   ProxyTunnel(tcp::socket& socket, const proxy::ProxyUrl& proxy, const std::string& host, std::uint16_t port,
               Handler handler);
@@ -33,7 +36,7 @@ class ProxyTunnel : public std::enable_shared_from_this<ProxyTunnel> {
   void write_pending();
   void read();
   void on_read(const boost::system::error_code& ec, std::size_t size);
-  void done(std::string error);
+  void done(std::optional<Failure> failure);
 
   tcp::socket& socket_;
   std::string proxy_name_;

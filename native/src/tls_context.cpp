@@ -83,11 +83,37 @@ void prepare_tls_session(SSL* ssl, const std::string& host, const Options& optio
   SSL_set1_host(ssl, host.c_str());
 }
 
-std::string describe_tls_failure(SSL* ssl, const boost::system::error_code& ec) {
+errc certificate_error_kind(long verify_result) noexcept {
+  switch (verify_result) {
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+    case X509_V_ERR_CRL_HAS_EXPIRED:
+    case X509_V_ERR_CRL_NOT_YET_VALID:
+      return errc::tls_certificate_expired;
+    // RFC 6125 §6: the certificate's identifiers do not match the URL's host.
+    case X509_V_ERR_HOSTNAME_MISMATCH:
+    case X509_V_ERR_IP_ADDRESS_MISMATCH:
+      return errc::tls_certificate_wrong_host;
+    // No path from the certificate to a trusted CA.
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+      return errc::tls_certificate_unknown_issuer;
+    case X509_V_ERR_CERT_REVOKED:
+      return errc::tls_certificate_revoked;
+    default:
+      return errc::tls_certificate_invalid;
+  }
+}
+
+Failure tls_failure(SSL* ssl, const boost::system::error_code& ec) {
   const long verify = SSL_get_verify_result(ssl);
   if (verify != X509_V_OK)
-    return std::string("TLS certificate verification failed: ") + X509_verify_cert_error_string(verify);
-  return "TLS handshake failed: " + ec.message();
+    return Failure(certificate_error_kind(verify),
+                   std::string("TLS certificate verification failed: ") + X509_verify_cert_error_string(verify));
+  return Failure(errc::tls_handshake, "TLS handshake failed: " + ec.message());
 }
 
 }  // namespace duplex::native

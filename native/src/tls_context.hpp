@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "duplex/failure.hpp"
 #include "duplex/options.hpp"
 
 namespace duplex::native {
@@ -25,9 +26,16 @@ std::shared_ptr<boost::asio::ssl::context> make_tls_context(const Options& optio
 /// `options.insecure_skip_certificate_verification`.
 void prepare_tls_session(SSL* ssl, const std::string& host, const Options& options);
 
-/// A one-line reason for a failed TLS handshake, naming the certificate error
-/// ("certificate has expired", "hostname mismatch", "unable to get local issuer
-/// certificate") when verification is what failed.
-std::string describe_tls_failure(SSL* ssl, const boost::system::error_code& ec);
+/// Why a TLS handshake failed: the kind (a tls_certificate_* errc named by
+/// the certificate verification result, else errc::tls_handshake) and a
+/// one-line message naming the certificate error ("certificate has expired",
+/// "hostname mismatch", "unable to get local issuer certificate") when
+/// verification is what failed.
+Failure tls_failure(SSL* ssl, const boost::system::error_code& ec);
+
+/// The kind of an X509 verification result (X509_V_ERR_*): expired or not yet
+/// valid, wrong host, unknown issuer, revoked, or tls_certificate_invalid.
+/// Precondition: `verify_result` != X509_V_OK.
+errc certificate_error_kind(long verify_result) noexcept;
 
 }  // namespace duplex::native

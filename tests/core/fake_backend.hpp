@@ -25,6 +25,7 @@ namespace duplex::test {
 struct TransportLog {
   std::vector<Message> sent;
   std::vector<std::pair<std::optional<std::uint16_t>, std::string>> closes;
+  std::vector<std::string> pings;  ///< payloads of the Pings accepted, in order
   int aborts = 0;
   int destroyed = 0;
 };
@@ -53,6 +54,12 @@ class FakeTransport final : public Transport {
     log_->closes.emplace_back(code, reason);
     if (report_closed_on_close) events_.on_transport_closed(true, code.value_or(1005), std::move(reason));
   }
+  bool ping(std::string payload) override {
+    if (!accept_ping) return false;
+    log_->pings.push_back(payload);
+    if (pong_on_ping) events_.on_transport_pong(std::move(payload), std::chrono::milliseconds(1));
+    return true;
+  }
   void abort() override { ++log_->aborts; }
 
   void open(std::string protocol = {}, std::string extensions = {}) {
@@ -76,6 +83,10 @@ class FakeTransport final : public Transport {
   bool flush_on_send = false;
   /// Report a clean close at once, from inside close().
   bool report_closed_on_close = false;
+  /// What ping() answers: false as when too many Pings wait to be written.
+  bool accept_ping = true;
+  /// Report a Pong (round-trip time 1 ms) at once, from inside ping().
+  bool pong_on_ping = false;
 
  private:
   TransportEvents& events_;
@@ -103,6 +114,8 @@ class FakeBackend final : public Backend {
   Capabilities capabilities() const override {
     Capabilities c;
     c.ca_file = !refuse_ca_file;
+    c.ping = supports_ping;
+    c.handshake_response = supports_handshake_response;
     return c;
   }
 
@@ -165,6 +178,9 @@ class FakeBackend final : public Backend {
   /// Called inside connect(), e.g. to report facts synchronously.
   std::function<void(FakeTransport&)> on_connect;
   bool refuse_ca_file = false;
+  /// What capabilities() says of ping() and handshake_response().
+  bool supports_ping = false;
+  bool supports_handshake_response = false;
   /// What unavailable() answers: set, the backend can open nothing.
   std::optional<std::string> unavailable_reason;
 

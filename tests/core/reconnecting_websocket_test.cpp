@@ -1,6 +1,7 @@
 // ReconnectingWebSocket on the fake backend: backoff with full jitter, the
-// cap, max attempts, final close codes, our own close(), and the open event
-// that lets the application send its state again.
+// cap, max attempts, final close codes, our own close(), the open event
+// that lets the application send its state again, and the retry policy
+// (permanent and transient failures, should_retry, Retry-After).
 
 #include "duplex/reconnecting_websocket.hpp"
 
@@ -10,6 +11,7 @@
 #include <chrono>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -235,7 +237,7 @@ TEST_CASE("our own close() is never followed by a retry", "[reconnect]") {
   CHECK(thrown([&] { ws.close(1001); }) == "InvalidAccessError");  // the WebSocket's checks still apply
 }
 
-TEST_CASE("destroying the socket cancels a pending retry; no event after", "[reconnect]") {
+TEST_CASE("destroying the socket cancels a pending retry, no event after", "[reconnect]") {
   FakeBackend backend;
   auto ws = std::make_unique<ReconnectingWebSocket>(backend, "ws://h/", std::vector<std::string>{}, duplex::Options{},
                                                     at_ceiling(ms(10), ms(100)));
@@ -301,4 +303,261 @@ TEST_CASE("a backend that can open nothing is not retried", "[reconnect][unavail
   CHECK(log.events == Strings{"error", "close:1006", "giveup:0:1006"});
   CHECK(backend.requests.empty());
   CHECK(backend.pending_timers() == 0);
+}
+
+// ------------------------------------------------------ retry policy ----
+
+namespace {
+
+using duplex::errc;
+using duplex::Failure;
+using duplex::HandshakeResponse;
+
+// A refused handshake as a transport reports it: the response, then the failure.
+void refuse(FakeBackend& backend, int status, std::optional<std::string> retry_after = std::nullopt) {
+  HandshakeResponse response;
+  response.status = status;
+  response.reason = "Refused";
+  if (retry_after) response.headers.emplace("retry-after", *retry_after);  // any case (RFC 9110 §5.1)
+  backend.transport()->handshake_response(std::move(response));
+  Failure failure(errc::handshake_status, "the server answered " + std::to_string(status));
+  failure.http_status = status;
+  backend.transport()->failed(std::move(failure));
+}
+
+// A failure of kind `kind`, or for handshake_status the HTTP status `status`.
+struct Case {
+  errc kind;
+  int status = 0;
+};
+
+void fail(FakeBackend& backend, const Case& c) {
+  if (c.kind == errc::handshake_status) return refuse(backend, c.status);
+  backend.transport()->failed(Failure(c.kind, duplex::errc_name(c.kind)));
+}
+
+std::string describe(const Case& c) { return std::string(duplex::errc_name(c.kind)) + " " + std::to_string(c.status); }
+
+}  // namespace
+
+TEST_CASE("the default policy gives up at once on a permanent failure", "[reconnect][policy]") {
+  const Case c = GENERATE(Case{errc::tls_certificate_expired}, Case{errc::tls_certificate_wrong_host},
+                          Case{errc::tls_certificate_unknown_issuer}, Case{errc::tls_certificate_revoked},
+                          Case{errc::tls_certificate_invalid}, Case{errc::handshake_status, 403},
+                          Case{errc::handshake_status, 404}, Case{errc::handshake_status, 301},
+                          Case{errc::handshake_status, 200}, Case{errc::handshake_status, 400},
+                          Case{errc::handshake_invalid}, Case{errc::tls_configuration},
+                          Case{errc::proxy_authentication});
+  INFO(describe(c));
+  FakeBackend backend;
+  ReconnectingWebSocket ws(backend, "ws://h/", {}, {}, at_ceiling(ms(100), ms(500)));
+  Log log;
+  log.attach(ws);
+  fail(backend, c);
+  backend.advance(ms(60'000));
+  CHECK(log.events == Strings{"error", "close:1006", "giveup:0:1006"});
+  CHECK(backend.requests.size() == 1);
+  CHECK(backend.pending_timers() == 0);
+  CHECK(ws.ready_state() == ReadyState::CLOSED);
+}
+
+TEST_CASE("the default policy retries a transient failure", "[reconnect][policy]") {
+  const Case c = GENERATE(Case{errc::handshake_status, 408}, Case{errc::handshake_status, 429},
+                          Case{errc::handshake_status, 500}, Case{errc::handshake_status, 503},
+                          Case{errc::connection_refused}, Case{errc::name_resolution}, Case{errc::connect_timeout},
+                          Case{errc::open_timeout}, Case{errc::tls_handshake}, Case{errc::protocol_violation},
+                          Case{errc::pong_timeout}, Case{errc::unknown}, Case{errc::host_refused});
+  INFO(describe(c));
+  FakeBackend backend;
+  ReconnectingWebSocket ws(backend, "ws://h/", {}, {}, at_ceiling(ms(100), ms(500)));
+  Log log;
+  log.attach(ws);
+  fail(backend, c);
+  backend.advance(ms(100));
+  CHECK(log.events == Strings{"error", "close:1006", "reconnecting:1"});
+  CHECK(log.delays == std::vector<ms>{ms(100)});
+  CHECK(backend.requests.size() == 2);
+}
+
+TEST_CASE("the default policy retries a connection dropped without an error", "[reconnect][policy]") {
+  FakeBackend backend;
+  ReconnectingWebSocket ws(backend, "ws://h/", {}, {}, at_ceiling(ms(100), ms(500)));
+  Log log;
+  log.attach(ws);
+  backend.transport()->open();
+  backend.transport()->closed(false, 1006);
+  backend.advance(ms(100));
+  CHECK(log.events == Strings{"open:0", "close:1006", "reconnecting:1"});
+  CHECK(backend.requests.size() == 2);
+  CHECK(duplex::default_should_retry(duplex::ErrorEvent(), CloseEvent(false, 1006, "", errc::going_away)));
+}
+
+TEST_CASE("should_retry sees the error and close events and decides", "[reconnect][policy]") {
+  FakeBackend backend;
+  auto r = at_ceiling(ms(100), ms(500));
+  std::vector<std::string> asked;
+  bool answer = true;
+  r.should_retry = [&](const duplex::ErrorEvent& error, const CloseEvent& close) {
+    asked.push_back(std::string(error.error() ? duplex::errc_name(static_cast<errc>(error.error().value())) : "none") +
+                    ":" + std::to_string(error.http_status()) + ":" + std::to_string(close.code()) + ":" +
+                    (close.cause() ? duplex::errc_name(static_cast<errc>(close.cause().value())) : "none"));
+    CHECK(error.type() == "error");
+    return answer;
+  };
+  ReconnectingWebSocket ws(backend, "ws://h/", {}, {}, r);
+  Log log;
+  log.attach(ws);
+  SECTION("a 403 retried") {
+    refuse(backend, 403);
+    backend.advance(ms(100));
+    CHECK(asked == Strings{"handshake_status:403:1006:handshake_status"});
+    CHECK(log.events == Strings{"error", "close:1006", "reconnecting:1"});
+    CHECK(backend.requests.size() == 2);
+    // The failure is forgotten at the close: a later close without one has no error.
+    backend.transport()->open();
+    backend.transport()->closed(true, 4000, "bye");
+    backend.run_all();
+    CHECK(asked.back() == "none:0:4000:none");
+  }
+  SECTION("nothing retried") {
+    answer = false;
+    backend.transport()->open();
+    backend.transport()->closed(false, 1006);
+    backend.advance(ms(1000));
+    CHECK(asked == Strings{"none:0:1006:none"});
+    CHECK(log.events == Strings{"open:0", "close:1006", "giveup:0:1006"});
+    CHECK(backend.requests.size() == 1);
+  }
+  SECTION("a 503 not retried") {
+    answer = false;
+    refuse(backend, 503, "1");
+    backend.advance(ms(10'000));
+    CHECK(asked == Strings{"handshake_status:503:1006:handshake_status"});
+    CHECK(log.events == Strings{"error", "close:1006", "giveup:0:1006"});
+  }
+  SECTION("not asked after close()") {
+    backend.transport()->open();
+    backend.run_all();
+    ws.close(1000);
+    backend.transport()->closed(true, 1000);
+    backend.advance(ms(1000));
+    CHECK(asked.empty());
+    CHECK(log.events == Strings{"open:0", "close:1000"});
+  }
+}
+
+TEST_CASE("a should_retry that calls close() stops the retries with no giveup event", "[reconnect][policy]") {
+  FakeBackend backend;
+  auto r = at_ceiling(ms(100), ms(500));
+  ReconnectingWebSocket* self = nullptr;
+  const bool answer = GENERATE(true, false);
+  r.should_retry = [&](const duplex::ErrorEvent&, const CloseEvent&) {
+    self->close();
+    return answer;
+  };
+  ReconnectingWebSocket ws(backend, "ws://h/", {}, {}, r);
+  self = &ws;
+  Log log;
+  log.attach(ws);
+  backend.transport()->failed(Failure(errc::connection_refused, "refused"));
+  backend.advance(ms(1000));
+  CHECK(log.events == Strings{"error", "close:1006"});
+  CHECK(backend.requests.size() == 1);
+  CHECK(ws.ready_state() == ReadyState::CLOSED);
+}
+
+TEST_CASE("final_codes and max_attempts come before should_retry", "[reconnect][policy]") {
+  FakeBackend backend;
+  auto r = at_ceiling(ms(100), ms(500));
+  int asked = 0;
+  r.should_retry = [&](const duplex::ErrorEvent&, const CloseEvent&) {
+    ++asked;
+    return true;
+  };
+  SECTION("a final code") {
+    r.final_codes = {4001};
+    ReconnectingWebSocket ws(backend, "ws://h/", {}, {}, r);
+    Log log;
+    log.attach(ws);
+    backend.transport()->open();
+    backend.transport()->closed(true, 4001, "logged out");
+    backend.advance(ms(1000));
+    CHECK(log.events == Strings{"open:0", "close:4001", "giveup:0:4001"});
+    CHECK(asked == 0);
+  }
+  SECTION("max_attempts, even with a Retry-After") {
+    r.max_attempts = 1;
+    ReconnectingWebSocket ws(backend, "ws://h/", {}, {}, r);
+    Log log;
+    log.attach(ws);
+    refuse(backend, 503, "2");
+    backend.advance(ms(2000));
+    refuse(backend, 503, "2");
+    backend.advance(ms(60'000));
+    CHECK(log.events == Strings{"error", "close:1006", "reconnecting:1", "error", "close:1006", "giveup:1:1006"});
+    CHECK(asked == 1);
+    CHECK(backend.requests.size() == 2);
+  }
+}
+
+TEST_CASE("a Retry-After longer than the backoff is the delay, up to max_retry_after", "[reconnect][policy]") {
+  FakeBackend backend;
+  auto r = at_ceiling(ms(100), ms(500));
+  r.max_retry_after = ms(20'000);
+  ReconnectingWebSocket ws(backend, "ws://h/", {}, {}, r);
+  Log log;
+  log.attach(ws);
+  std::optional<std::chrono::seconds> seen;
+  ws.add_event_listener("error", [&](const duplex::Event& e) {
+    seen = static_cast<const duplex::ErrorEvent&>(e).retry_after();
+  });
+
+  refuse(backend, 503, "5");
+  backend.run_all();
+  CHECK(seen == std::chrono::seconds(5));
+  CHECK(log.delays == std::vector<ms>{ms(5000)});
+  backend.advance(ms(4999));
+  CHECK(backend.requests.size() == 1);  // not a moment early
+  backend.advance(ms(1));
+  CHECK(backend.requests.size() == 2);
+
+  refuse(backend, 429, "3600");  // an hour: capped
+  backend.run_all();
+  CHECK(seen == std::chrono::seconds(3600));
+  CHECK(log.delays.back() == ms(20'000));
+
+  backend.advance(ms(20'000));
+  refuse(backend, 503, "Fri, 01 Jan 2100 00:00:00 GMT");  // an HTTP-date, far ahead: capped
+  backend.run_all();
+  REQUIRE(seen);
+  CHECK(*seen > std::chrono::hours(24 * 365));
+  CHECK(log.delays.back() == ms(20'000));
+  CHECK(backend.requests.size() == 3);
+}
+
+TEST_CASE("a Retry-After shorter than the backoff leaves the backoff", "[reconnect][policy]") {
+  FakeBackend backend;
+  ReconnectingWebSocket ws(backend, "ws://h/", {}, {}, at_ceiling(ms(3000), ms(10'000)));
+  Log log;
+  log.attach(ws);
+  refuse(backend, 503, "1");
+  backend.advance(ms(3000));
+  refuse(backend, 503, "0");
+  backend.advance(ms(6000));
+  refuse(backend, 503, "not a delay");  // ignored
+  backend.run_all();
+  CHECK(log.delays == std::vector<ms>{ms(3000), ms(6000), ms(10'000)});
+  CHECK(backend.requests.size() == 3);
+}
+
+TEST_CASE("a Retry-After is not waited out when max_retry_after is shorter than the backoff", "[reconnect][policy]") {
+  FakeBackend backend;
+  auto r = at_ceiling(ms(300), ms(500));
+  r.max_retry_after = ms(0);  // never wait for the server's word
+  ReconnectingWebSocket ws(backend, "ws://h/", {}, {}, r);
+  Log log;
+  log.attach(ws);
+  refuse(backend, 503, "120");
+  backend.run_all();
+  CHECK(log.delays == std::vector<ms>{ms(300)});
 }

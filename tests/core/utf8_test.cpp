@@ -118,7 +118,7 @@ TEST_CASE("rejection sticks until reset", "[utf8]") {
   CHECK(v.complete());
 }
 
-TEST_CASE("every code point encodes to valid UTF-8; surrogates do not", "[utf8]") {
+TEST_CASE("every code point encodes to valid UTF-8, surrogates do not", "[utf8]") {
   auto encode = [](std::uint32_t cp) {
     std::string s;
     if (cp < 0x80) {

@@ -29,7 +29,7 @@ using duplex::test::Recorder;
 using duplex::test::Strings;
 using duplex::test::thrown;
 
-TEST_CASE("listeners run in registration order; handlers keep their place", "[websocket][listeners]") {
+TEST_CASE("listeners run in registration order, handlers keep their place", "[websocket][listeners]") {
   FakeBackend backend;
   WebSocket ws = open_socket(backend);
   Strings order;
@@ -72,7 +72,7 @@ TEST_CASE("listeners only receive their own event type", "[websocket][listeners]
   CHECK(seen == Strings{"open=open", "message=message", "error=error", "close=close"});
 }
 
-TEST_CASE("listeners removed during dispatch do not run; added ones wait", "[websocket][listeners]") {
+TEST_CASE("listeners removed during dispatch do not run, added ones wait", "[websocket][listeners]") {
   FakeBackend backend;
   WebSocket ws = open_socket(backend);
   Strings order;
@@ -122,7 +122,7 @@ TEST_CASE("a handler may replace itself while running", "[websocket][listeners]"
   CHECK(order == Strings{"first", "second"});
 }
 
-TEST_CASE("once listeners run once; remove_event_listener", "[websocket][listeners]") {
+TEST_CASE("once listeners run once, remove_event_listener", "[websocket][listeners]") {
   FakeBackend backend;
   WebSocket ws = open_socket(backend);
   int once = 0, always = 0;

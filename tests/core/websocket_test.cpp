@@ -321,7 +321,7 @@ TEST_CASE("repeated close() reaches the transport once", "[websocket][close]") {
   CHECK(backend.log->aborts == 0);
 }
 
-TEST_CASE("close() without code sends no status; the 1005 from the transport is delivered", "[websocket][close]") {
+TEST_CASE("close() without code sends no status, the 1005 from the transport is delivered", "[websocket][close]") {
   FakeBackend backend;
   Recorder rec;
   WebSocket ws = open_socket(backend);

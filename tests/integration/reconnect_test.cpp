@@ -1,6 +1,7 @@
 // ReconnectingWebSocket against real servers, on every backend: retries of a
-// refused port until max_attempts, a final close code, and the open event that
-// resends the application's state after each reopen.
+// refused port until max_attempts, a final close code, the open event that
+// resends the application's state after each reopen, and the retry policy on
+// refused handshakes (a 403 is final, a 503's Retry-After is waited out).
 
 #include <catch2/catch.hpp>
 
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "integration/recorder.hpp"
+#include "integration/test_host.hpp"
 #include "support/peers.hpp"
 
 namespace duplex::test {
@@ -37,6 +39,11 @@ struct Trace {
     }
   }
 };
+
+// Unique within the peer, which a WebAssembly run in a browser shares between tests.
+std::string unique_id(const std::string& prefix) {
+  return prefix + "-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+}
 
 }  // namespace
 
@@ -91,6 +98,67 @@ TEST_CASE("after a server close the socket reopens and the state is sent again",
   CHECK(trace.events == std::vector<std::string>{"open:0", "close:4000", "reconnecting:1", "open:1", "close:4000",
                                                  "reconnecting:1", "open:1", "close:4000"});
   CHECK(ws.ready_state() == ReadyState::CLOSED);
+}
+
+TEST_CASE("a 403 is given up at once where the status is seen", "[integration][reconnect][policy]") {
+  INFO("host: " << test_host());
+  auto peer = start_ws_peer();
+  ReconnectOptions r;
+  r.base_delay = ms(10);
+  r.max_delay = ms(20);
+  r.max_attempts = 2;
+  ReconnectingWebSocket ws(peer.url("/status/403"), {}, {}, r);
+  Trace trace(ws);
+  std::vector<std::error_code> errors;
+  ws.onerror([&](const ErrorEvent& e) { errors.push_back(e.error()); });
+  run();
+  if (capabilities().handshake_response) {
+    // RFC 9110 §15.5.4: 403 Forbidden: "The client SHOULD NOT automatically
+    // repeat the request with the same credentials." One connection, no retry.
+    CHECK(trace.events == std::vector<std::string>{"error", "close:1006", "giveup:0"});
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0] == errc::handshake_status);
+  } else {
+    // A WebAssembly host hides the status: the failure is errc::host_refused,
+    // which could be a passing outage, so it is retried until max_attempts.
+    CHECK(trace.events == std::vector<std::string>{"error", "close:1006", "reconnecting:1", "error", "close:1006",
+                                                   "reconnecting:2", "error", "close:1006", "giveup:2"});
+    REQUIRE(errors.size() == 3);
+    for (const auto& error : errors) CHECK(error == errc::host_refused);
+  }
+  CHECK(ws.ready_state() == ReadyState::CLOSED);
+}
+
+TEST_CASE("a 503 is retried after its Retry-After", "[integration][reconnect][policy]") {
+  INFO("host: " << test_host());
+  auto peer = start_ws_peer();
+  ReconnectOptions r;
+  r.base_delay = ms(10);
+  r.max_delay = ms(20);
+  r.max_attempts = 3;
+  // Refused once with "Retry-After: 1", then accepted.
+  ReconnectingWebSocket ws(peer.url("/status/503?retry-after=1&times=1&id=" + unique_id("retry-after")), {}, {}, r);
+  Trace trace(ws);
+  std::vector<ms> delays;
+  std::chrono::steady_clock::time_point failed_at, opened_at;
+  ws.onerror([&](const ErrorEvent&) { failed_at = std::chrono::steady_clock::now(); });
+  ws.onreconnecting([&](const ReconnectEvent& e) { delays.push_back(e.delay()); });
+  ws.onopen([&](const ReconnectEvent&) {
+    opened_at = std::chrono::steady_clock::now();
+    ws.close(1000);
+  });
+  run();
+  CHECK(trace.events == std::vector<std::string>{"error", "close:1006", "reconnecting:1", "open:1", "close:1000"});
+  REQUIRE(delays.size() == 1);
+  if (capabilities().handshake_response) {
+    // RFC 9110 §10.2.3: Retry-After "indicates how long the user agent ought
+    // to wait before making a follow-up request": 1 s, not the 10 ms backoff.
+    CHECK(delays[0] >= ms(1000));
+    CHECK(opened_at - failed_at >= ms(1000));
+  } else {
+    // The host hides the answer and its Retry-After: the backoff alone.
+    CHECK(delays[0] <= ms(10));
+  }
 }
 
 }  // namespace duplex::test

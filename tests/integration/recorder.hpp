@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <system_error>
 #include <vector>
 
 namespace duplex::test {
@@ -16,6 +17,8 @@ struct Recorder {
   std::vector<std::string> events;    ///< event types in dispatch order
   std::vector<MessageData> messages;  ///< message payloads in order
   std::string error_message;
+  std::error_code error;                ///< the error event's error(): a duplex::errc
+  std::optional<ErrorEvent> error_event;  ///< the whole error event (http_status, retry_after ...)
   std::optional<CloseEvent> close;
   std::vector<ReadyState> states_seen;  ///< readyState at each event
 
@@ -25,7 +28,11 @@ struct Recorder {
         events.push_back(event.type());
         states_seen.push_back(ws.ready_state());
         if (auto* m = dynamic_cast<const MessageEvent*>(&event)) messages.push_back(m->data());
-        if (auto* e = dynamic_cast<const ErrorEvent*>(&event)) error_message = e->message();
+        if (auto* e = dynamic_cast<const ErrorEvent*>(&event)) {
+          error_message = e->message();
+          error = e->error();
+          error_event = *e;
+        }
         if (auto* c = dynamic_cast<const CloseEvent*>(&event)) close = *c;
       });
     }

@@ -47,6 +47,7 @@ class BlackholeListener {
 struct Outcome {
   Recorder recorder;
   milliseconds elapsed;
+  std::error_code error;  ///< ErrorEvent::error(), if it failed
 };
 
 Outcome open_with(std::vector<tcp::endpoint> addresses, Options options = {}) {
@@ -57,13 +58,14 @@ Outcome open_with(std::vector<tcp::endpoint> addresses, Options options = {}) {
   options.proxy = "direct";
   const auto start = std::chrono::steady_clock::now();
   WebSocket ws(backend, "ws://echo.test/", {}, options);
-  Outcome outcome{Recorder(ws), {}};
+  Outcome outcome{Recorder(ws), {}, {}};
   ws.onopen([&](const Event&) {
     outcome.elapsed = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - start);
     ws.close(1000);
   });
-  ws.onerror([&](const Event&) {
+  ws.onerror([&](const ErrorEvent& e) {
     outcome.elapsed = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - start);
+    outcome.error = e.error();
   });
   io.run();
   return outcome;
@@ -108,6 +110,7 @@ TEST_CASE("a single address's attempt is bounded by connect_timeout", "[native][
   auto outcome = open_with({blackhole.endpoint()}, options);
   CHECK(outcome.recorder.events == std::vector<std::string>{"error", "close"});
   CHECK(outcome.recorder.error_message.find("timed out after 300 ms") != std::string::npos);
+  CHECK(outcome.error == errc::connect_timeout);
   CHECK(outcome.elapsed < milliseconds(2000));
 }
 
@@ -139,6 +142,7 @@ TEST_CASE("when every attempt in a race hangs the error names the attempt timeou
   CHECK(outcome.recorder.events == std::vector<std::string>{"error", "close"});
   // The race names the address of the last failure; a single attempt would not.
   CHECK(outcome.recorder.error_message == "cannot connect to echo.test:80: timed out after 150 ms (127.0.0.1)");
+  CHECK(outcome.error == errc::connect_timeout);
   CHECK(outcome.elapsed >= milliseconds(290));
   CHECK(outcome.elapsed < milliseconds(1000));
 }
@@ -148,6 +152,7 @@ TEST_CASE("when every address fails, the error names the last failure", "[native
   CHECK(outcome.recorder.events == std::vector<std::string>{"error", "close"});
   CHECK(outcome.recorder.error_message.find("cannot connect to echo.test:80") != std::string::npos);
   CHECK(outcome.recorder.error_message.find("refused") != std::string::npos);
+  CHECK(outcome.error == errc::connection_refused);  // the last attempt's kind
 }
 
 }  // namespace duplex::test

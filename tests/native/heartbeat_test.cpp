@@ -20,6 +20,7 @@ using std::chrono::milliseconds;
 struct HeartbeatRun {
   std::vector<std::string> events;
   std::string error_message;
+  std::optional<ErrorEvent> error;
   std::optional<CloseEvent> close;
   std::optional<ReadyState> state_at_close_call;  ///< readyState when close_after ran out
   milliseconds elapsed{};
@@ -58,6 +59,7 @@ HeartbeatRun run_scenario(const std::string& scenario, const Options& options,
       });
     });
     ws.onclose([&](const CloseEvent&) { closer.cancel(); });
+    ws.onerror([&](const ErrorEvent& e) { out.error = e; });
     const auto start = std::chrono::steady_clock::now();
     io.run_for(std::chrono::seconds(10));
     out.elapsed = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - start);
@@ -79,11 +81,15 @@ TEST_CASE("a server that stops reading is detected by the heartbeat", "[native][
   const auto start = std::chrono::steady_clock::now();
   WebSocket ws(peer.url("/stop-reading"), {}, options);
   Recorder recorder(ws);
+  std::error_code error;
+  ws.onerror([&](const ErrorEvent& e) { error = e.error(); });
   run();
   const auto elapsed = std::chrono::steady_clock::now() - start;
   CHECK(recorder.events == std::vector<std::string>{"open", "error", "close"});
   CHECK(recorder.error_message == "no pong within 300 ms");
+  CHECK(error == errc::pong_timeout);
   REQUIRE(recorder.close);
+  CHECK(recorder.close->cause() == errc::pong_timeout);
   CHECK(recorder.close->code() == 1006);
   CHECK_FALSE(recorder.close->was_clean());
   CHECK(elapsed < milliseconds(1500));  // first Ping at 200 ms, deadline at 500 ms
@@ -115,7 +121,11 @@ TEST_CASE("a server that never answers our Pings fails a heartbeat connection", 
   INFO("server: " << hostile::joined(result.server.lines));
   CHECK(result.events == std::vector<std::string>{"open", "error", "close"});
   CHECK(result.error_message == "no pong within 250 ms");
+  REQUIRE(result.error);
+  CHECK(result.error->error() == errc::pong_timeout);
+  CHECK_FALSE(result.error->close_code());  // the TCP connection is dropped, no Close frame sent
   REQUIRE(result.close);
+  CHECK(result.close->cause() == errc::pong_timeout);
   CHECK(result.close->code() == 1006);
   CHECK_FALSE(result.close->was_clean());
   CHECK(result.elapsed >= milliseconds(340));  // first Ping 100 ms after open, then 250 ms
@@ -138,6 +148,7 @@ TEST_CASE("an idle connection is closed cleanly with 1000", "[native][heartbeat]
   REQUIRE(recorder.close);
   CHECK(recorder.close->was_clean());
   CHECK(recorder.close->code() == 1000);
+  CHECK_FALSE(recorder.close->cause());  // idle is not a failure: a clean close
   CHECK(elapsed >= milliseconds(300));
   CHECK(elapsed < milliseconds(1500));
 }

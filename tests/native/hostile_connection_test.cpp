@@ -32,6 +32,7 @@ void check_clean(const Outcome& o, std::uint16_t code, std::string_view reason =
   INFO("events: " << joined(o.events) << "; error: " << o.error_message << "; server: " << joined(o.server.lines));
   REQUIRE(o.close);
   CHECK(o.close->was_clean());
+  CHECK_FALSE(o.close->cause());  // even when the close timer ended the wait for TCP
   CHECK(o.close->code() == code);
   CHECK(o.close->reason() == reason);
   CHECK(o.final_state == ReadyState::CLOSED);
@@ -52,6 +53,7 @@ TEST_CASE("a TCP reset in the middle of a frame closes with 1006 not clean", "[n
   REQUIRE(o.close);
   CHECK(o.close->code() == 1006);
   CHECK_FALSE(o.close->was_clean());
+  CHECK(o.close->cause() == errc::going_away);  // the server dropped TCP, no Close frame
   CHECK(o.texts.empty());
   CHECK(o.loop_drained);
 }
@@ -66,6 +68,7 @@ TEST_CASE("a server that never answers our close is dropped after the close time
   REQUIRE(o.close);
   CHECK(o.close->code() == 1006);
   CHECK_FALSE(o.close->was_clean());
+  CHECK(o.close->cause() == errc::close_timeout);  // not a failure: no error event
   CHECK(o.elapsed >= std::chrono::milliseconds(250));
   CHECK(o.elapsed < std::chrono::milliseconds(3000));
   CHECK(o.server.has("CLIENT-EOF"));
@@ -185,7 +188,11 @@ TEST_CASE("a frame after the server's Close frame fails the connection, as in br
   CHECK(o.events == std::vector<std::string>{"open", "error", "close"});
   CHECK(o.texts.empty());
   CHECK(o.error_message.find("after the server's Close frame") != std::string::npos);
+  REQUIRE(o.error);
+  CHECK(o.error->error() == errc::protocol_violation);
+  CHECK_FALSE(o.error->close_code());  // the Close that went out was the echo, not a 1002
   REQUIRE(o.close);
+  CHECK(o.close->cause() == errc::protocol_violation);
   CHECK_FALSE(o.close->was_clean());
   CHECK(o.close->code() == 1006);
   CHECK(o.server.client_close_code() == "1000");  // the echo of the server's Close, sent before the late frame was read

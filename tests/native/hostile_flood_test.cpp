@@ -50,6 +50,7 @@ struct FloodRun {
   std::size_t messages = 0;
   std::size_t message_bytes = 0;
   std::string error_message;
+  std::optional<ErrorEvent> error;
   std::optional<CloseEvent> close;
   double cpu_seconds = 0;
   std::uint64_t peak_growth = 0;  ///< peak resident bytes above those at the start
@@ -132,6 +133,7 @@ FloodRun play_flood(const Flood& flood) {
     ws.onerror([&](const ErrorEvent& e) {
       out.events.push_back("error");
       out.error_message = e.message();
+      out.error = e;
     });
     ws.onclose([&](const CloseEvent& e) {
       out.events.push_back("close");
@@ -211,7 +213,11 @@ TEST_CASE("Pings from a server that does not read our Pong fail the connection (
   INFO(run.describe());
   CHECK(run.events == std::vector<std::string>{"open", "error", "close"});
   CHECK(run.error_message.find("Pings") != std::string::npos);
+  REQUIRE(run.error);
+  CHECK(run.error->error() == errc::policy_violation);
+  CHECK(run.error->close_code() == std::optional<std::uint16_t>(1008));  // queued, even if never written
   REQUIRE(run.close);
+  CHECK(run.close->cause() == errc::policy_violation);
   CHECK(run.close->code() == 1006);  // our Close 1008 cannot be written to a server that does not read
   CHECK_FALSE(run.close->was_clean());
   CHECK(run.reported("FLOOD-SENT") == 4'000'000);

@@ -10,13 +10,19 @@
 namespace duplex::test::hostile {
 namespace {
 
-/// The connection opened, then failed because of the server: error naming
-/// `cause`, close 1006 not clean, and the server read our Close `sent_code`.
-void check_failed(const Outcome& o, std::string_view cause, std::string_view sent_code) {
+/// The connection opened, then failed because of the server: error of `kind`
+/// naming `cause` and carrying the close code we sent, close 1006 not clean
+/// with the same cause, and the server read our Close `sent_code`.
+void check_failed(const Outcome& o, std::string_view cause, std::string_view sent_code, errc kind) {
   INFO("events: " << joined(o.events) << "; error: " << o.error_message << "; server: " << joined(o.server.lines));
   CHECK(o.events == std::vector<std::string>{"open", "error", "close"});
   CHECK(o.error_message.find(cause) != std::string::npos);
+  REQUIRE(o.error);
+  CHECK(o.error->error() == kind);
+  CHECK(o.error->close_code() == std::optional<std::uint16_t>(std::stoi(std::string(sent_code))));
+  CHECK(o.error->http_status() == 0);
   REQUIRE(o.close);
+  CHECK(o.close->cause() == kind);
   CHECK(o.close->code() == 1006);
   CHECK_FALSE(o.close->was_clean());
   CHECK(o.final_state == ReadyState::CLOSED);
@@ -50,7 +56,7 @@ TEST_CASE("a framing violation makes the client send 1002 and fail", "[native][h
       {"/length-msb", "most significant bit"},
   }));
   INFO("scenario " << c.path);
-  check_failed(play({c.path}), c.cause, "1002");
+  check_failed(play({c.path}), c.cause, "1002", errc::protocol_violation);
 }
 
 TEST_CASE("RSV1 stays illegal when permessage-deflate was offered but not accepted", "[native][hostile][framing]") {
@@ -59,7 +65,7 @@ TEST_CASE("RSV1 stays illegal when permessage-deflate was offered but not accept
   const auto o = play({"/rsv1", options});
   CHECK(o.server.after("OFFER").value_or("").find("permessage-deflate") != std::string::npos);
   CHECK(o.extensions.empty());
-  check_failed(o, "reserved bits", "1002");
+  check_failed(o, "reserved bits", "1002", errc::protocol_violation);
 }
 
 TEST_CASE("RSV1 is legal only on the first frame of a data message when permessage-deflate is accepted",
@@ -71,12 +77,12 @@ TEST_CASE("RSV1 is legal only on the first frame of a data message when permessa
   SECTION("on a ping") {
     const auto o = play({"/deflate-rsv1-ping", options});
     CHECK(o.extensions == "permessage-deflate");
-    check_failed(o, "reserved bits", "1002");
+    check_failed(o, "reserved bits", "1002", errc::protocol_violation);
   }
   SECTION("on a continuation frame") {
     const auto o = play({"/deflate-rsv1-continuation", options});
     CHECK(o.extensions == "permessage-deflate");
-    check_failed(o, "reserved bits", "1002");
+    check_failed(o, "reserved bits", "1002", errc::protocol_violation);
   }
   SECTION("on a whole compressed message") {
     const auto o = play({"/deflate-message", options});
@@ -92,7 +98,7 @@ TEST_CASE("RSV1 is legal only on the first frame of a data message when permessa
 TEST_CASE("a 2^62-byte frame header hits the message size limit before any allocation", "[native][hostile][framing]") {
   // Were the announced length reserved up front, this would throw or abort.
   const auto o = play({"/huge-length"});
-  check_failed(o, "larger than 67108864 bytes", "1009");
+  check_failed(o, "larger than 67108864 bytes", "1009", errc::message_too_big);
   CHECK(o.texts.empty());
 }
 
@@ -105,11 +111,11 @@ TEST_CASE("invalid payloads make the client send 1007 or 1002 and fail", "[nativ
       {"/invalid-close-reason", "close reason is not valid UTF-8"},
   }));
   INFO("scenario " << c.path);
-  check_failed(play({c.path}), c.cause, "1007");
+  check_failed(play({c.path}), c.cause, "1007", errc::invalid_utf8);
 }
 
 TEST_CASE("a close frame with a 1-byte body makes the client send 1002", "[native][hostile][payload]") {
-  check_failed(play({"/close-1-byte"}), "1-byte payload", "1002");
+  check_failed(play({"/close-1-byte"}), "1-byte payload", "1002", errc::protocol_violation);
 }
 
 TEST_CASE("a close code not allowed on the wire makes the client send 1002", "[native][hostile][payload]") {
@@ -118,7 +124,8 @@ TEST_CASE("a close code not allowed on the wire makes the client send 1002", "[n
   // reserved; nothing is defined above 4999.
   const auto code = GENERATE(0, 999, 1004, 1005, 1006, 1015, 1016, 2999, 5000, 65535);
   INFO("close code " << code);
-  check_failed(play({"/close-code/" + std::to_string(code)}), "code not allowed on the wire", "1002");
+  check_failed(play({"/close-code/" + std::to_string(code)}), "code not allowed on the wire", "1002",
+               errc::protocol_violation);
 }
 
 TEST_CASE("a close code allowed on the wire is echoed and closes cleanly", "[native][hostile][payload]") {
@@ -129,6 +136,8 @@ TEST_CASE("a close code allowed on the wire is echoed and closes cleanly", "[nat
   REQUIRE(o.close);
   CHECK(o.close->code() == code);
   CHECK(o.close->was_clean());
+  // The closing handshake ended it: no cause to add.
+  CHECK_FALSE(o.close->cause());
   CHECK(o.server.client_close_code() == std::to_string(code));  // §5.5.1 "typically echos the status code"
   CHECK(o.server.has("SERVER-CLOSED"));                         // §7.1.1: the client waits for the server to close TCP
   CHECK(o.loop_drained);
@@ -137,9 +146,11 @@ TEST_CASE("a close code allowed on the wire is echoed and closes cleanly", "[nat
 TEST_CASE("a message over Options::max_message_size makes the client send 1009", "[native][hostile][limit]") {
   Options options;
   options.max_message_size = 1000;
-  SECTION("in one frame") { check_failed(play({"/big-message/2000", options}), "larger than 1000 bytes", "1009"); }
+  SECTION("in one frame") {
+    check_failed(play({"/big-message/2000", options}), "larger than 1000 bytes", "1009", errc::message_too_big);
+  }
   SECTION("in fragments that each fit the limit") {
-    check_failed(play({"/big-fragmented/2000", options}), "larger than 1000 bytes", "1009");
+    check_failed(play({"/big-fragmented/2000", options}), "larger than 1000 bytes", "1009", errc::message_too_big);
   }
   SECTION("a message of exactly the limit is delivered") {
     const auto o = play({"/big-message/1000", options, {}, {}, [](WebSocket& ws) { ws.close(); }});

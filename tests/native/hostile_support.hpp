@@ -47,7 +47,8 @@ struct Outcome {
   std::vector<std::string> events;  ///< event types in dispatch order
   std::vector<std::string> texts;   ///< message payloads (text or binary bytes)
   std::string error_message;
-  std::string extensions;  ///< extensions() at open
+  std::optional<ErrorEvent> error;  ///< the error event, if one came
+  std::string extensions;           ///< extensions() at open
   std::optional<CloseEvent> close;
   ReadyState final_state = ReadyState::CONNECTING;
   bool loop_drained = false;  ///< the io_context ran out of work (nothing left behind)
@@ -127,7 +128,10 @@ inline Outcome play(const Scenario& scenario, std::chrono::milliseconds linger =
         out.events.push_back(event.type());
         if (event.type() == "open") out.extensions = ws.extensions();
         if (auto* m = dynamic_cast<const MessageEvent*>(&event)) out.texts.push_back(payload_text(*m));
-        if (auto* e = dynamic_cast<const ErrorEvent*>(&event)) out.error_message = e->message();
+        if (auto* e = dynamic_cast<const ErrorEvent*>(&event)) {
+          out.error_message = e->message();
+          out.error = *e;
+        }
         if (auto* c = dynamic_cast<const CloseEvent*>(&event)) out.close = *c;
       });
     }

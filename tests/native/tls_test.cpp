@@ -75,6 +75,7 @@ TEST_CASE("a CA file that cannot be read is an error event, not an exception", "
   run();
   CHECK(recorder.events == std::vector<std::string>{"error", "close"});
   CHECK(recorder.error_message.find("/nonexistent/ca.pem") != std::string::npos);
+  CHECK(recorder.error == errc::tls_configuration);
 }
 
 // "In some cases, the URI is specified as an IP address rather than a

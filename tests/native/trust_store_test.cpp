@@ -190,7 +190,7 @@ TEST_CASE("trust_paths_from_environment: SSL_CERT_FILE and SSL_CERT_DIR, and not
   }
 }
 
-TEST_CASE("add_der_certificate: one DER certificate becomes a trust anchor; anything else is refused", "[native][tls]") {
+TEST_CASE("add_der_certificate: one DER certificate becomes a trust anchor, anything else is refused", "[native][tls]") {
   const auto& certs = test_certificates();
   const auto ca = read_certificate(certs.ca);
   unsigned char* der = nullptr;

@@ -435,6 +435,8 @@ SCENARIOS = {
         frame(OP_TEXT, deflated(b"hello"), fin=False, rsv=4), frame(OP_CONT, b"", rsv=4)
     ),
     "deflate-message": deflate_accepted(frame(OP_TEXT, deflated(b"hello, deflated"), rsv=4), close_frame(1000)),
+    # a compressed message whose first DEFLATE block has the reserved type 11 (RFC 1951 §3.2.3)
+    "deflate-invalid": deflate_accepted(frame(OP_TEXT, b"\xff\xff\xff", rsv=4)),
     # payload
     "invalid-utf8": after_accept(frame(OP_TEXT, b"caf\xc3\x28")),
     "invalid-utf8-fragments": after_accept(frame(OP_TEXT, b"ok \xe2\x82", fin=False), frame(OP_CONT, b"\x28!")),

@@ -118,6 +118,11 @@ Capabilities BrowserBackend::capabilities() const {
   c.open_timeout = true;      // a JS timer fails the connection
   c.close_timeout = true;     // a JS timer reports the close as not clean (1006)
   c.max_message_size = true;  // enforced once the host has the message, before it enters the wasm heap
+  // The host's WebSocket (WHATWG) has no ping() and no `pong` event, and never
+  // shows the handshake response: WebSocket::ping() and handshake_response()
+  // throw NotSupportedError here.
+  c.ping = false;
+  c.handshake_response = false;
   return c;
 }
 

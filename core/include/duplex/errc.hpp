@@ -29,6 +29,7 @@ enum class errc {
   tls_certificate_revoked,         ///< the issuer revoked it (seen only where revocation is checked)
   tls_certificate_invalid,         ///< any other certificate verification failure
   tls_handshake,                   ///< the TLS handshake failed for another reason (protocol version, alert)
+  tls_configuration,               ///< our TLS settings do not load: Options::ca_file, client certificate or key
   // Proxies.
   proxy_refused,         ///< the proxy refused or could not open the tunnel
   proxy_authentication,  ///< the proxy wants (other) credentials: HTTP 407, SOCKS5 authentication failure

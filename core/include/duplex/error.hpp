@@ -12,8 +12,9 @@ namespace duplex {
 /// Thrown on API misuse, before anything reaches a transport, on every backend.
 /// `name()` is the DOMException name the standard prescribes: "SyntaxError",
 /// "InvalidStateError", "InvalidAccessError", "NotSupportedError" for an
-/// option the backend cannot honour, or "OperationError" for a send() past
-/// Options::max_buffered_amount. Network failures never throw: they arrive
+/// option the backend cannot honour, "OperationError" for a send() past
+/// Options::max_buffered_amount, or "TypeError" for a typed listener whose
+/// event class is not the one dispatched under its type. Network failures never throw: they arrive
 /// as `error` then `close` events.
 class DUPLEX_API Error : public std::runtime_error {
  public:

@@ -41,7 +41,9 @@ struct ReconnectOptions {
   /// Decides, after each connection ends, whether to try again: `error` is
   /// the connection's `error` event (its error() empty when it closed without
   /// one), `close` its `close` event. Empty: default_should_retry. Not asked
-  /// after close(), for a code in final_codes, or past max_attempts.
+  /// after close(), for a code in final_codes, past max_attempts, or when the
+  /// backend can open nothing (Backend::unavailable). A hook that calls
+  /// close() stops the retries with no `giveup` event, whatever it returns.
   std::function<bool(const ErrorEvent& error, const CloseEvent& close)> should_retry;
   /// A server's Retry-After (a 429 or 503 answer) is waited out, but no
   /// longer than this; the backoff delay applies when it is shorter.
@@ -63,8 +65,9 @@ DUPLEX_API std::chrono::milliseconds backoff_ceiling(std::chrono::milliseconds b
 /// The retry policy used when ReconnectOptions::should_retry is empty: true
 /// unless the failure is permanent, i.e. the same request would fail the same
 /// way: a TLS certificate failure (is_certificate_error), an HTTP answer of
-/// 3xx or 4xx other than 408 (Request Timeout) and 429 (Too Many Requests),
-/// an invalid handshake response (errc::handshake_invalid), proxy
+/// status other than 5xx, 408 (Request Timeout) and 429 (Too Many Requests),
+/// an invalid handshake response (errc::handshake_invalid), TLS settings
+/// that do not load (errc::tls_configuration), proxy
 /// authentication, or errc::unavailable. Name resolution, refused
 /// connections, timeouts, 5xx answers, protocol violations and dropped
 /// connections are retried.
@@ -178,14 +181,32 @@ class DUPLEX_API ReconnectingWebSocket : public detail::SocketSpellings<Reconnec
   void ongiveup(std::function<void(const ReconnectEvent&)> handler);
   void onbufferedamountlow(std::function<void(const Event&)> handler);
   void onpong(std::function<void(const PongEvent&)> handler);
+  /// The handler attributes' getters: the function set, empty when none is
+  /// set, after setting an empty one, or on a moved-from socket.
+  std::function<void(const ReconnectEvent&)> onopen() const;
+  std::function<void(const MessageEvent&)> onmessage() const;
+  std::function<void(const ErrorEvent&)> onerror() const;
+  std::function<void(const CloseEvent&)> onclose() const;
+  std::function<void(const ReconnectEvent&)> onreconnecting() const;
+  std::function<void(const ReconnectEvent&)> ongiveup() const;
+  std::function<void(const Event&)> onbufferedamountlow() const;
+  std::function<void(const PongEvent&)> onpong() const;
 
-  /// As WebSocket's; `type` is any event name above.
+  /// As WebSocket's; `type` is any event name above. "open", "reconnecting"
+  /// and "giveup" events are ReconnectEvents, the others as WebSocket's; a
+  /// listener typed for its event needs no cast (SocketSpellings).
   ListenerId add_event_listener(std::string_view type, Listener listener, bool once = false);
+  using SocketSpellings<ReconnectingWebSocket>::add_event_listener;
   bool remove_event_listener(std::string_view type, ListenerId id);
 
   class State;  ///< implementation detail (core/src)
 
  private:
+  friend class detail::SocketSpellings<ReconnectingWebSocket>;
+  /// An event of the class dispatched under `type` (nullptr: never dispatched),
+  /// for the typed add_event_listener's check.
+  static const Event* dispatched_event(std::string_view type);
+
   std::shared_ptr<State> state_;
 };
 

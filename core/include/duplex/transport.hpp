@@ -43,7 +43,9 @@ class DUPLEX_API TransportEvents {
   /// `bytes` of application payload (not framing) were handed to the network.
   virtual void on_transport_flushed(std::size_t bytes) = 0;
   /// A Pong arrived; `round_trip_time` since the Ping with its payload, if
-  /// one of ours is waiting for it.
+  /// one of ours is waiting for it. A backend may report only some
+  /// unsolicited Pongs (the native one: the first of each read), so that a
+  /// peer's flood of them costs nothing.
   virtual void on_transport_pong(std::string payload, std::optional<std::chrono::nanoseconds> round_trip_time) = 0;
   /// The peer started the closing handshake (RFC 6455 §7.1.3).
   virtual void on_transport_closing() = 0;

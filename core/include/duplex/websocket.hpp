@@ -150,12 +150,23 @@ class DUPLEX_API WebSocket : public detail::SocketSpellings<WebSocket> {
   void onbufferedamountlow(std::function<void(const Event&)> handler);
   /// `onpong` (beyond WHATWG), see ping().
   void onpong(std::function<void(const PongEvent&)> handler);
+  /// The handler attributes' getters: the function set, empty (the IDL's
+  /// null) when none is set, after setting an empty one, or on a moved-from socket.
+  std::function<void(const Event&)> onopen() const;
+  std::function<void(const MessageEvent&)> onmessage() const;
+  std::function<void(const ErrorEvent&)> onerror() const;
+  std::function<void(const CloseEvent&)> onclose() const;
+  std::function<void(const Event&)> onbufferedamountlow() const;
+  std::function<void(const PongEvent&)> onpong() const;
 
   /// DOM `addEventListener(type, listener, {once})`: listeners of a type run in
-  /// registration order. `type` is "open", "message", "error", "close" or
-  /// "bufferedamountlow"; the listener receives the concrete event (cast with
-  /// dynamic_cast / static_cast).
+  /// registration order. `type` is "open" (Event), "message" (MessageEvent),
+  /// "error" (ErrorEvent), "close" (CloseEvent), "pong" (PongEvent) or
+  /// "bufferedamountlow" (Event); this listener receives it as an Event. A
+  /// listener typed for its event, `[](const MessageEvent& e) {...}`, needs no
+  /// cast (SocketSpellings; a type that does not match throws Error("TypeError")).
   ListenerId add_event_listener(std::string_view type, Listener listener, bool once = false);
+  using SocketSpellings<WebSocket>::add_event_listener;
   /// DOM `removeEventListener`: a listener removed during dispatch does not run.
   /// Returns false if no such listener was registered.
   bool remove_event_listener(std::string_view type, ListenerId id);
@@ -163,6 +174,12 @@ class DUPLEX_API WebSocket : public detail::SocketSpellings<WebSocket> {
   class State;  ///< implementation detail (core/src)
 
  private:
+  friend class detail::SocketSpellings<WebSocket>;
+  friend class ReconnectingWebSocket;  // dispatches its connections' events as they come
+  /// An event of the class dispatched under `type` (nullptr: never dispatched),
+  /// for the typed add_event_listener's check.
+  static const Event* dispatched_event(std::string_view type);
+
   std::shared_ptr<State> state_;
 };
 

@@ -47,10 +47,11 @@ HttpConnectResponse::Status HttpConnectResponse::feed(std::span<const std::byte>
   if (status_ != Status::need_more) return status_;
   const std::size_t old_size = buffer_.size();
   buffer_.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-  if (!looks_like_http(buffer_)) return failed("proxy answered something that is not HTTP");
+  if (!looks_like_http(buffer_)) return failed(errc::proxy_refused, "proxy answered something that is not HTTP");
   const auto end = buffer_.find("\r\n\r\n", old_size < 3 ? 0 : old_size - 3);
   if (end == std::string::npos) {
-    if (buffer_.size() > max_response_head) return failed("proxy answered something that is not HTTP");
+    if (buffer_.size() > max_response_head)
+      return failed(errc::proxy_refused, "proxy answered something that is not HTTP");
     return Status::need_more;
   }
   return finish_head(end);
@@ -59,27 +60,29 @@ HttpConnectResponse::Status HttpConnectResponse::feed(std::span<const std::byte>
 HttpConnectResponse::Status HttpConnectResponse::finish_head(std::size_t head_end) {
   rfc6455::HttpResponseHead head;
   if (rfc6455::parse_response_head(std::string_view(buffer_).substr(0, head_end + 2), head))
-    return failed("proxy answered something that is not HTTP");
+    return failed(errc::proxy_refused, "proxy answered something that is not HTTP");
   status_code_ = head.status;
   // RFC 9110 §15.5.8: 407 "indicates that the client needs to authenticate
   // itself in order to use a proxy".
   // (Some proxies, tinyproxy among them, answer 401 instead.)
   if (head.status == 407 || head.status == 401) {
     const std::string code = "(" + std::to_string(head.status) + ")";
-    if (sent_credentials_) return failed("proxy " + proxy_ + " rejected the credentials " + code);
-    return failed("proxy requires authentication " + code);
+    if (sent_credentials_)
+      return failed(errc::proxy_authentication, "proxy " + proxy_ + " rejected the credentials " + code);
+    return failed(errc::proxy_authentication, "proxy requires authentication " + code);
   }
   if (head.status < 200 || head.status > 299) {
     std::string text = "proxy " + proxy_ + " refused CONNECT: " + std::to_string(head.status);
     if (!head.reason.empty()) text.append(" ").append(head.reason);
-    return failed(std::move(text));
+    return failed(errc::proxy_refused, std::move(text));
   }
   leftover_at_ = head_end + 4;
   status_ = Status::established;
   return status_;
 }
 
-HttpConnectResponse::Status HttpConnectResponse::failed(std::string error) {
+HttpConnectResponse::Status HttpConnectResponse::failed(errc kind, std::string error) {
+  error_kind_ = kind;
   error_ = std::move(error);
   status_ = Status::failed;
   return status_;

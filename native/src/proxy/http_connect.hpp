@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "duplex/errc.hpp"
+
 namespace duplex::native::proxy {
 
 /// A user name and password for a proxy.
@@ -42,6 +44,10 @@ class HttpConnectResponse {
   /// Forbidden", "proxy requires authentication (407)", "proxy 127.0.0.1:3128
   /// rejected the credentials (407)", "proxy answered something that is not HTTP".
   const std::string& error() const noexcept { return error_; }
+  /// Why it failed, as a kind: errc::proxy_authentication for 407 (and the
+  /// 401 some proxies send instead), errc::proxy_refused for any other
+  /// refusal or an answer that is not HTTP.
+  errc error_kind() const noexcept { return error_kind_; }
   /// The status code of the answer (0 before it was parsed).
   int status_code() const noexcept { return status_code_; }
   /// Bytes that followed the response head (tunnel data).
@@ -49,7 +55,7 @@ class HttpConnectResponse {
 
  private:
   Status finish_head(std::size_t head_end);
-  Status failed(std::string error);
+  Status failed(errc kind, std::string error);
 
   std::string proxy_;
   bool sent_credentials_ = false;
@@ -57,6 +63,7 @@ class HttpConnectResponse {
   std::size_t leftover_at_ = 0;
   int status_code_ = 0;
   std::string error_;
+  errc error_kind_ = errc::proxy_refused;
   Status status_ = Status::need_more;
 };
 

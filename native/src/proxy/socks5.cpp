@@ -55,7 +55,7 @@ Socks5Handshake::Socks5Handshake(std::string host, std::uint16_t port, std::opti
   // RFC 1929 §2: ULEN and PLEN are one byte each.
   if (credentials_ &&
       (credentials_->user.empty() || credentials_->user.size() > 255 || credentials_->password.size() > 255)) {
-    failed("SOCKS5 user name and password must be 1 to 255 bytes long");
+    failed(errc::proxy_authentication, "SOCKS5 user name and password must be 1 to 255 bytes long");
     return;
   }
   // RFC 1928 §3: "The METHODS field contains the list of method identifier
@@ -90,12 +90,12 @@ Socks5Handshake::Status Socks5Handshake::feed(std::span<const std::byte> bytes) 
 // and sends a METHOD selection message: VER | METHOD".
 Socks5Handshake::Status Socks5Handshake::on_method() {
   if (input_.size() < 2) return status_;
-  if (input_[0] != version) return failed("proxy answered something that is not SOCKS5");
+  if (input_[0] != version) return failed(errc::proxy_refused, "proxy answered something that is not SOCKS5");
   const unsigned char method = at(input_, 1);
   input_.erase(0, 2);
   if (method == no_acceptable)
-    return failed(credentials_ ? "SOCKS5 proxy accepts none of our authentication methods"
-                               : "SOCKS5 proxy requires authentication");
+    return failed(errc::proxy_authentication, credentials_ ? "SOCKS5 proxy accepts none of our authentication methods"
+                                                           : "SOCKS5 proxy requires authentication");
   if (method == static_cast<unsigned char>(method_password) && credentials_) {
     // RFC 1929 §2: VER | ULEN | UNAME | PLEN | PASSWD
     output_ += auth_version;
@@ -107,7 +107,7 @@ Socks5Handshake::Status Socks5Handshake::on_method() {
     return status_;
   }
   if (method != static_cast<unsigned char>(method_none))
-    return failed("SOCKS5 proxy chose an authentication method we did not offer");
+    return failed(errc::proxy_refused, "SOCKS5 proxy chose an authentication method we did not offer");
   queue_connect();
   return status_;
 }
@@ -119,7 +119,7 @@ Socks5Handshake::Status Socks5Handshake::on_auth() {
   if (input_.size() < 2) return status_;
   const unsigned char result = at(input_, 1);
   input_.erase(0, 2);
-  if (result != 0) return failed("SOCKS5 proxy rejected the user name or password");
+  if (result != 0) return failed(errc::proxy_authentication, "SOCKS5 proxy rejected the user name or password");
   queue_connect();
   return status_;
 }
@@ -140,7 +140,7 @@ void Socks5Handshake::queue_connect() {
     output_.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
   } else {
     if (host_.empty() || host_.size() > 255) {
-      failed("host name '" + host_ + "' cannot go through SOCKS5 (1 to 255 bytes)");
+      failed(errc::proxy_refused, "host name '" + host_ + "' cannot go through SOCKS5 (1 to 255 bytes)");
       return;
     }
     // "the first octet of the address field contains the number of octets of
@@ -172,13 +172,13 @@ std::size_t Socks5Handshake::reply_size() const {
 // RFC 1928 §6: VER | REP | RSV | ATYP | BND.ADDR | BND.PORT
 Socks5Handshake::Status Socks5Handshake::on_reply() {
   if (input_.size() < 2) return status_;
-  if (input_[0] != version) return failed("proxy answered something that is not SOCKS5");
+  if (input_[0] != version) return failed(errc::proxy_refused, "proxy answered something that is not SOCKS5");
   const unsigned char reply = at(input_, 1);
   // "When a reply (REP value other than X'00') indicates a failure, the SOCKS
   // server MUST terminate the TCP connection shortly after sending the reply."
-  if (reply != 0) return failed("SOCKS5 proxy: " + socks5_reply_text(reply));
+  if (reply != 0) return failed(errc::proxy_refused, "SOCKS5 proxy: " + socks5_reply_text(reply));
   if (input_.size() >= 4 && input_[3] != atyp_ipv4 && input_[3] != atyp_ipv6 && input_[3] != atyp_domain)
-    return failed("proxy answered something that is not SOCKS5");
+    return failed(errc::proxy_refused, "proxy answered something that is not SOCKS5");
   const std::size_t size = reply_size();
   if (size == 0 || input_.size() < size) return status_;
   input_.erase(0, size);
@@ -187,7 +187,8 @@ Socks5Handshake::Status Socks5Handshake::on_reply() {
   return status_;
 }
 
-Socks5Handshake::Status Socks5Handshake::failed(std::string error) {
+Socks5Handshake::Status Socks5Handshake::failed(errc kind, std::string error) {
+  error_kind_ = kind;
   error_ = std::move(error);
   status_ = Status::failed;
   output_.clear();

@@ -31,6 +31,10 @@ class Socks5Handshake {
   /// Why it failed, for people ("SOCKS5 proxy: connection refused by
   /// destination host", RFC 1928 §6 names every reply code).
   const std::string& error() const noexcept { return error_; }
+  /// Why it failed, as a kind: errc::proxy_authentication when the proxy
+  /// wants credentials we lack, refuses ours, or ours cannot be sent (RFC
+  /// 1929's one-byte lengths); errc::proxy_refused for every other failure.
+  errc error_kind() const noexcept { return error_kind_; }
   /// Bytes that followed the proxy's CONNECT reply (tunnel data).
   std::span<const std::byte> leftover() const noexcept;
 
@@ -40,7 +44,7 @@ class Socks5Handshake {
   Status on_auth();
   Status on_reply();
   void queue_connect();
-  Status failed(std::string error);
+  Status failed(errc kind, std::string error);
   std::size_t reply_size() const;
 
   std::string host_;
@@ -50,6 +54,7 @@ class Socks5Handshake {
   std::string input_;
   std::string output_;
   std::string error_;
+  errc error_kind_ = errc::proxy_refused;
   Status status_ = Status::need_more;
 };
 

@@ -164,6 +164,20 @@ std::span<const std::byte> ClientHandshake::leftover() const noexcept {
   return std::as_bytes(std::span(buffer_)).subspan(header_end_);
 }
 
+std::optional<HandshakeResponse> ClientHandshake::response() const {
+  // status_code_ is set only once the whole head parsed (validate()).
+  if (status_code_ == 0) return std::nullopt;
+  HttpResponseHead head;
+  if (parse_response_head(std::string_view(buffer_).substr(0, header_end_ - 2), head)) return std::nullopt;
+  HandshakeResponse out;
+  out.status = head.status;
+  out.reason = head.reason;
+  // A multimap inserts a name already present after its earlier values:
+  // repeated fields (Set-Cookie, RFC 6265 §3) keep the order received.
+  for (const auto& [name, value] : head.fields) out.headers.emplace(name, value);
+  return out;
+}
+
 ClientHandshake::Status ClientHandshake::fail(std::error_code ec, std::string detail) {
   error_ = ec;
   error_detail_ = std::move(detail);

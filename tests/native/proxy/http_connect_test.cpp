@@ -56,19 +56,23 @@ TEST_CASE("CONNECT response: refusals and garbage name what happened", "[proxy][
     std::string input;
     bool credentials;
     std::string error;
+    duplex::errc kind;
   };
+  using duplex::errc;
   const std::vector<Case> cases = {
       {"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n", false,
-       "proxy 127.0.0.1:3128 refused CONNECT: 403 Forbidden"},
-      {"HTTP/1.0 502 Bad Gateway\r\n\r\n", false, "proxy 127.0.0.1:3128 refused CONNECT: 502 Bad Gateway"},
+       "proxy 127.0.0.1:3128 refused CONNECT: 403 Forbidden", errc::proxy_refused},
+      {"HTTP/1.0 502 Bad Gateway\r\n\r\n", false, "proxy 127.0.0.1:3128 refused CONNECT: 502 Bad Gateway",
+       errc::proxy_refused},
       {"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\n\r\n", false,
-       "proxy requires authentication (407)"},
+       "proxy requires authentication (407)", errc::proxy_authentication},
       {"HTTP/1.1 407 Proxy Authentication Required\r\n\r\n", true,
-       "proxy 127.0.0.1:3128 rejected the credentials (407)"},
-      {"HTTP/1.1 401 Unauthorized\r\n\r\n", true, "proxy 127.0.0.1:3128 rejected the credentials (401)"},
-      {"SSH-2.0-OpenSSH_9.2\r\n\r\n", false, "proxy answered something that is not HTTP"},
-      {"\x05\x00", false, "proxy answered something that is not HTTP"},
-      {"HTTP/1.1 nonsense\r\n\r\n", false, "proxy answered something that is not HTTP"},
+       "proxy 127.0.0.1:3128 rejected the credentials (407)", errc::proxy_authentication},
+      {"HTTP/1.1 401 Unauthorized\r\n\r\n", true, "proxy 127.0.0.1:3128 rejected the credentials (401)",
+       errc::proxy_authentication},
+      {"SSH-2.0-OpenSSH_9.2\r\n\r\n", false, "proxy answered something that is not HTTP", errc::proxy_refused},
+      {"\x05\x00", false, "proxy answered something that is not HTTP", errc::proxy_refused},
+      {"HTTP/1.1 nonsense\r\n\r\n", false, "proxy answered something that is not HTTP", errc::proxy_refused},
   };
   for (const auto& c : cases) {
     INFO(c.input);
@@ -76,6 +80,7 @@ TEST_CASE("CONNECT response: refusals and garbage name what happened", "[proxy][
       HttpConnectResponse r("127.0.0.1:3128", c.credentials);
       REQUIRE(feed_all(r, chunks) == HttpConnectResponse::Status::failed);
       CHECK(r.error() == c.error);
+      CHECK(r.error_kind() == c.kind);
       CHECK(r.leftover().empty());
     });
   }

@@ -72,23 +72,27 @@ TEST_CASE("SOCKS5 failures name RFC 1928 §6's reasons", "[proxy][socks5]") {
     std::string answers;
     bool credentials;
     std::string error;
+    duplex::errc kind;
   };
+  using duplex::errc;
   const std::vector<Case> cases = {
-      {hex_bytes({5, 0, 5, 5, 0, 1, 0, 0, 0, 0, 0, 0}), false, "SOCKS5 proxy: connection refused by destination host"},
-      {hex_bytes({5, 0, 5, 1, 0, 1}), false, "SOCKS5 proxy: general SOCKS server failure"},
-      {hex_bytes({5, 0, 5, 2, 0, 1}), false, "SOCKS5 proxy: connection not allowed by ruleset"},
-      {hex_bytes({5, 0, 5, 3, 0, 1}), false, "SOCKS5 proxy: network unreachable"},
-      {hex_bytes({5, 0, 5, 4, 0, 1}), false, "SOCKS5 proxy: host unreachable"},
-      {hex_bytes({5, 0, 5, 6, 0, 1}), false, "SOCKS5 proxy: TTL expired"},
-      {hex_bytes({5, 0, 5, 7, 0, 1}), false, "SOCKS5 proxy: command not supported"},
-      {hex_bytes({5, 0, 5, 8, 0, 1}), false, "SOCKS5 proxy: address type not supported"},
-      {hex_bytes({5, 0, 5, 9, 0, 1}), false, "SOCKS5 proxy: unassigned reply code 9"},
-      {hex_bytes({5, 0xFF}), false, "SOCKS5 proxy requires authentication"},
-      {hex_bytes({5, 0xFF}), true, "SOCKS5 proxy accepts none of our authentication methods"},
-      {hex_bytes({5, 2, 1, 1}), true, "SOCKS5 proxy rejected the user name or password"},
-      {hex_bytes({5, 2}), false, "SOCKS5 proxy chose an authentication method we did not offer"},
-      {"HTTP/1.1 400 Bad Request\r\n\r\n", false, "proxy answered something that is not SOCKS5"},
-      {hex_bytes({5, 0, 4, 0}), false, "proxy answered something that is not SOCKS5"},
+      {hex_bytes({5, 0, 5, 5, 0, 1, 0, 0, 0, 0, 0, 0}), false, "SOCKS5 proxy: connection refused by destination host",
+       errc::proxy_refused},
+      {hex_bytes({5, 0, 5, 1, 0, 1}), false, "SOCKS5 proxy: general SOCKS server failure", errc::proxy_refused},
+      {hex_bytes({5, 0, 5, 2, 0, 1}), false, "SOCKS5 proxy: connection not allowed by ruleset", errc::proxy_refused},
+      {hex_bytes({5, 0, 5, 3, 0, 1}), false, "SOCKS5 proxy: network unreachable", errc::proxy_refused},
+      {hex_bytes({5, 0, 5, 4, 0, 1}), false, "SOCKS5 proxy: host unreachable", errc::proxy_refused},
+      {hex_bytes({5, 0, 5, 6, 0, 1}), false, "SOCKS5 proxy: TTL expired", errc::proxy_refused},
+      {hex_bytes({5, 0, 5, 7, 0, 1}), false, "SOCKS5 proxy: command not supported", errc::proxy_refused},
+      {hex_bytes({5, 0, 5, 8, 0, 1}), false, "SOCKS5 proxy: address type not supported", errc::proxy_refused},
+      {hex_bytes({5, 0, 5, 9, 0, 1}), false, "SOCKS5 proxy: unassigned reply code 9", errc::proxy_refused},
+      {hex_bytes({5, 0xFF}), false, "SOCKS5 proxy requires authentication", errc::proxy_authentication},
+      {hex_bytes({5, 0xFF}), true, "SOCKS5 proxy accepts none of our authentication methods",
+       errc::proxy_authentication},
+      {hex_bytes({5, 2, 1, 1}), true, "SOCKS5 proxy rejected the user name or password", errc::proxy_authentication},
+      {hex_bytes({5, 2}), false, "SOCKS5 proxy chose an authentication method we did not offer", errc::proxy_refused},
+      {"HTTP/1.1 400 Bad Request\r\n\r\n", false, "proxy answered something that is not SOCKS5", errc::proxy_refused},
+      {hex_bytes({5, 0, 4, 0}), false, "proxy answered something that is not SOCKS5", errc::proxy_refused},
   };
   for (const auto& c : cases) {
     INFO(c.error);
@@ -100,6 +104,7 @@ TEST_CASE("SOCKS5 failures name RFC 1928 §6's reasons", "[proxy][socks5]") {
       std::string written, tunnel;
       REQUIRE(feed_all(h, chunks, written, tunnel) == Socks5Handshake::Status::failed);
       CHECK(h.error() == c.error);
+      CHECK(h.error_kind() == c.kind);
     });
   }
 }
@@ -107,7 +112,9 @@ TEST_CASE("SOCKS5 failures name RFC 1928 §6's reasons", "[proxy][socks5]") {
 TEST_CASE("SOCKS5 refuses names and credentials its fields cannot carry", "[proxy][socks5]") {
   Socks5Handshake long_user("h", 1, Credentials{std::string(256, 'u'), "p"});
   CHECK(long_user.status() == Socks5Handshake::Status::failed);
+  CHECK(long_user.error_kind() == duplex::errc::proxy_authentication);  // no proxy can take these credentials
   Socks5Handshake long_host(std::string(256, 'h'), 1, std::nullopt);
   long_host.take_output();
   CHECK(long_host.feed(bytes_of(hex_bytes({5, 0}))) == Socks5Handshake::Status::failed);
+  CHECK(long_host.error_kind() == duplex::errc::proxy_refused);
 }

@@ -133,7 +133,7 @@ TEST_CASE("system bypass rules: <local>, wildcards, ports, IPv4 prefixes", "[pro
   }
 }
 
-TEST_CASE("choose_system_proxy: the scheme's proxy, else SOCKS; bypass; errors", "[proxy][system]") {
+TEST_CASE("choose_system_proxy: the scheme's proxy, else SOCKS, bypass, errors", "[proxy][system]") {
   auto settings = parse_winhttp_proxy_settings("http=h1:1;https=h2:2;socks=s:3", "*.internal");
   CHECK(describe(choose_system_proxy(settings, true, "origin.example", 443)) == "http://h2:2");
   CHECK(describe(choose_system_proxy(settings, false, "origin.example", 80)) == "http://h1:1");

@@ -32,7 +32,7 @@ void expect_failed_after_close(Connection& c) {
 
 }  // namespace
 
-TEST_CASE("a text frame after the server's Close fails the connection; our echo is the only Close",
+TEST_CASE("a text frame after the server's Close fails the connection, our echo is the only Close",
           "[connection][after_close]") {
   for_each_split(close_1000 + text_late, [](const Chunks& chunks) {
     auto c = run(chunks);

@@ -119,7 +119,7 @@ TEST_CASE("RSV1 on control frames fails with 1002", "[connection][deflate]") {
   expect_failure_deflated(hex_bytes({0xc8, 0x02, 0x03, 0xe8}), error::reserved_bits, 1002);
 }
 
-TEST_CASE("RSV2 and RSV3 stay reserved; RSV1 without deflate fails", "[connection][deflate]") {
+TEST_CASE("RSV2 and RSV3 stay reserved, RSV1 without deflate fails", "[connection][deflate]") {
   expect_failure_deflated(hex_bytes({0xa1, 0x00}), error::reserved_bits, 1002);
   expect_failure_deflated(hex_bytes({0x91, 0x00}), error::reserved_bits, 1002);
   expect_failure_deflated(compressed_hello, error::reserved_bits, 1002, ConnectionConfig{});

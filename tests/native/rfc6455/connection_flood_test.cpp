@@ -203,7 +203,7 @@ TEST_CASE("unsolicited Pongs, empty messages and one-byte fragments cost linear 
   }
 }
 
-TEST_CASE("Close frames after the closing handshake fail the connection once; the rest is not read",
+TEST_CASE("Close frames after the closing handshake fail the connection once, the rest is not read",
           "[connection][flood]") {
   Connection c({}, counting_source());
   c.close(1000, "");

@@ -111,7 +111,7 @@ TEST_CASE("send masks the moved-in payload in place", "[connection]") {
   CHECK(c.output().front().payload.data() == data);
 }
 
-TEST_CASE("ping queues a masked Ping; oversized ping payload is refused", "[connection]") {
+TEST_CASE("ping queues a masked Ping, oversized ping payload is refused", "[connection]") {
   Connection c({}, counting_source());
   c.ping("are you there");
   const auto out = take_output(c);
@@ -220,7 +220,7 @@ TEST_CASE("after a failure further input is ignored and nothing more is sent", "
 
 // ---- control frames ----
 
-TEST_CASE("Pong arrives as an event; an empty message too", "[connection]") {
+TEST_CASE("Pong arrives as an event, an empty message too", "[connection]") {
   for_each_split(hex_bytes({0x8A, 0x02, 'h', 'i', 0x82, 0x00}), [](const Chunks& chunks) {
     auto c = run(chunks);
     const auto events = take_events(c);

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <iterator>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
@@ -220,7 +222,7 @@ TEST_CASE("extensions: only offered ones are accepted", "[handshake]") {
   CHECK(h.extensions() == "permessage-deflate; server_no_context_takeover");
 }
 
-TEST_CASE("oversized header fails; a big but bounded one passes", "[handshake]") {
+TEST_CASE("oversized header fails, a big but bounded one passes", "[handshake]") {
   const std::string filler = "X-Filler: " + std::string(100, 'x') + "\r\n";
   std::string huge;
   while (huge.size() < 17 * 1024) huge += filler;
@@ -245,4 +247,87 @@ TEST_CASE("oversized header fails; a big but bounded one passes", "[handshake]")
 TEST_CASE("malformed responses fail", "[handshake]") {
   expect_failure(sample_request(), "HTTP/1.1 101 Switching Protocols\r\nfolded\r\n\r\n", error::handshake_malformed);
   expect_failure(sample_request(), "SSH-2.0-OpenSSH\r\n\r\n", error::handshake_malformed);
+}
+
+namespace {
+
+// Feeds `chunks` and checks at each step that response() is there exactly
+// when the head has been parsed (the status is no longer need_more).
+std::optional<duplex::HandshakeResponse> feed_watching_response(ClientHandshake& h,
+                                                                const std::vector<std::string_view>& chunks) {
+  for (auto chunk : chunks) {
+    h.feed(bytes_of(chunk));
+    CHECK(h.response().has_value() == (h.status() != ClientHandshake::Status::need_more));
+  }
+  return h.response();
+}
+
+}  // namespace
+
+TEST_CASE("the response head is kept: status, reason, every field in order", "[handshake]") {
+  const std::string text = response(
+                               "Set-Cookie: a=1; Path=/\r\n"
+                               "X-Duplex-Test:   yes  \r\n"
+                               "set-cookie: b=2\r\n") +
+                           "\x81\x02hi";
+  for_each_split(text, [&](const std::vector<std::string_view>& chunks) {
+    ClientHandshake h(sample_request(), sample_key);
+    CHECK_FALSE(h.response());
+    const auto head = feed_watching_response(h, chunks);
+    REQUIRE(h.status() == ClientHandshake::Status::done);
+    REQUIRE(head);
+    CHECK(head->status == 101);
+    CHECK(head->reason == "Switching Protocols");
+    // RFC 9110 §5.1: "Field names are case-insensitive"; names stay as received.
+    CHECK(head->header("x-duplex-test") == std::optional<std::string_view>("yes"));
+    CHECK(head->header("X-DUPLEX-TEST") == std::optional<std::string_view>("yes"));
+    CHECK(head->headers.find("x-duplex-test")->first == "X-Duplex-Test");
+    CHECK(head->header("sec-websocket-accept") == std::optional<std::string_view>(sample_accept));
+    CHECK_FALSE(head->header("x-absent"));
+    // Set-Cookie may not be combined into one line (RFC 6265 §3): each value
+    // is kept, in the order received; header() gives the first.
+    REQUIRE(head->headers.count("SET-COOKIE") == 2);
+    const auto [first, last] = head->headers.equal_range("set-cookie");
+    CHECK(first->second == "a=1; Path=/");
+    CHECK(std::next(first)->second == "b=2");
+    CHECK(std::next(first, 2) == last);
+    CHECK(head->header("Set-Cookie") == std::optional<std::string_view>("a=1; Path=/"));
+    // The frames after the head are not part of it.
+    CHECK(head->headers.size() == 6);
+  });
+}
+
+TEST_CASE("a refused handshake keeps its response head", "[handshake]") {
+  const std::string text =
+      "HTTP/1.1 403 Forbidden\r\nSet-Cookie: refused=403\r\nRetry-After: 120\r\nContent-Length: 0\r\n\r\n";
+  for_each_split(text, [&](const std::vector<std::string_view>& chunks) {
+    ClientHandshake h(sample_request(), sample_key);
+    const auto head = feed_watching_response(h, chunks);
+    REQUIRE(h.status() == ClientHandshake::Status::failed);
+    CHECK(h.error() == error::handshake_bad_status);
+    REQUIRE(head);
+    CHECK(head->status == 403);
+    CHECK(head->reason == "Forbidden");
+    CHECK(head->header("set-cookie") == std::optional<std::string_view>("refused=403"));
+    CHECK(head->header("retry-after") == std::optional<std::string_view>("120"));
+    CHECK(head->headers.size() == 3);
+  });
+  // A 101 that fails validation still parsed its head.
+  ClientHandshake bad_accept(sample_request(), sample_key);
+  REQUIRE(bad_accept.feed(bytes_of(response("", "d3Jvbmc="))) == ClientHandshake::Status::failed);
+  REQUIRE(bad_accept.response());
+  CHECK(bad_accept.response()->status == 101);
+}
+
+TEST_CASE("no response head before it is complete, nor when it is malformed or too large", "[handshake]") {
+  ClientHandshake partial(sample_request(), sample_key);
+  REQUIRE(partial.feed(bytes_of("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n")) ==
+          ClientHandshake::Status::need_more);
+  CHECK_FALSE(partial.response());
+  ClientHandshake malformed(sample_request(), sample_key);
+  REQUIRE(malformed.feed(bytes_of("SSH-2.0-OpenSSH\r\n\r\n")) == ClientHandshake::Status::failed);
+  CHECK_FALSE(malformed.response());
+  ClientHandshake endless(sample_request(), sample_key);
+  REQUIRE(endless.feed(bytes_of(std::string(20000, 'a'))) == ClientHandshake::Status::failed);
+  CHECK_FALSE(endless.response());
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "duplex/export.hpp"
+#include "duplex/handshake_response.hpp"
 #include "duplex/rfc6455/permessage_deflate.hpp"
 #include "duplex/rfc6455/random_source.hpp"
 
@@ -55,6 +56,12 @@ class DUPLEX_API ClientHandshake {
   const std::string& error_detail() const noexcept { return error_detail_; }
   /// Status code of the response once its status line is parsed, else 0.
   int status_code() const noexcept { return status_code_; }
+  /// The response head (status, reason phrase, every header field in the
+  /// order received) once it was parsed, whether the handshake then succeeded
+  /// or failed (e.g. a 403, RFC 6455 §4.1 "the client handles the response
+  /// per HTTP"); nothing before that or when the head was malformed or too
+  /// large. Built on each call from the bytes kept.
+  std::optional<HandshakeResponse> response() const;
   /// Selected subprotocol ("" if none) and accepted extensions (the header value, "" if none).
   const std::string& protocol() const noexcept { return protocol_; }
   const std::string& extensions() const noexcept { return extensions_; }
