@@ -17,7 +17,9 @@ packages=(cmake g++ make pkg-config ccache libboost1.81-dev libssl-dev zlib1g-de
           emscripten  # the wasm preset (em++ 3.1.6, tests run in node)
           chromium  # the browser tests (headless, driven by npm playwright-core)
           firefox-esr  # the integration suite in Firefox (headless, WebDriver BiDi: tests/web/firefox_bidi.js)
-          tinyproxy microsocks)  # the proxy tests (HTTP CONNECT, SOCKS5)
+          tinyproxy microsocks  # the proxy tests (HTTP CONNECT, SOCKS5)
+          libedit-dev  # the CLI's interactive line editing (BSD-licensed, readline-compatible)
+          tmux)  # the CLI's interactive mode driven in a real terminal by tests/cli
 
 # node may come from NodeSource (its nodejs package ships npm); Debian's
 # nodejs and npm are only installed when there is no node at all.

@@ -1,10 +1,25 @@
 #include "cli_options.hpp"
 
 #include <charconv>
+#include <regex>
 #include <string_view>
+
+#include "duplex/close_code.hpp"
 
 namespace duplex::cli {
 namespace {
+
+/// The arguments still to read; value() takes the one after the option.
+struct Arguments {
+  int argc;
+  const char* const* argv;
+  int index = 1;
+
+  std::string_view value(std::string_view option) {
+    if (index + 1 >= argc) throw UsageError(std::string(option) + " needs a value");
+    return argv[++index];
+  }
+};
 
 template <class Integer>
 Integer parse_number(std::string_view option, std::string_view text, Integer min, Integer max) {
@@ -29,7 +44,7 @@ std::pair<std::string, std::string> parse_header(std::string_view text) {
 std::chrono::milliseconds parse_seconds(std::string_view option, std::string_view text) {
   double value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || !(value > 0) || value > 86'400)
+  if (ec != std::errc() || end != text.data() + text.size() || !(value >= 0.001) || value > 86'400)
     throw UsageError(std::string(option) + " needs seconds from 0.001 to 86400, not '" + std::string(text) + "'");
   return std::chrono::milliseconds(static_cast<long long>(value * 1000 + 0.5));
 }
@@ -40,125 +55,137 @@ Options::TlsVersion parse_tls_version(std::string_view text) {
   throw UsageError("--min-tls needs 1.2 or 1.3, not '" + std::string(text) + "'");
 }
 
-}  // namespace
-
-const char* usage_text() {
-  return R"(usage: duplex [options] URL
-
-Connects to the WebSocket server at URL (ws://, wss://, http://, https://),
-prints every message received, one per line, and sends each line read from
-standard input as a text message. At the end of input it waits for replies
-(--linger), then closes the connection cleanly.
-
-options:
-  -p, --protocol NAME      offer subprotocol NAME (repeatable, in order of preference)
-  -H, --header 'N: V'      add a header to the opening handshake (repeatable)
-      --origin ORIGIN      send an Origin header
-      --cacert FILE        also trust the CA certificates in FILE (PEM) for wss://
-      --cert FILE          client certificate (PEM) for mutual TLS; needs --key
-      --key FILE           private key (PEM) of --cert
-      --min-tls VERSION    lowest TLS version accepted: 1.2 (default) or 1.3
-      --insecure           DANGER: accept any server certificate (expired,
-                           self-signed, another host's); prints a warning
-      --proxy URL          proxy: http://[user:pass@]host:port, socks5://...,
-                           socks5h://..., or 'direct' (default: the
-                           https_proxy / http_proxy / all_proxy variables)
-      --ping-interval S    send a Ping every S seconds (decimals allowed)
-      --pong-timeout S     fail when nothing answers a Ping within S seconds
-      --reconnect          reconnect after a connection ends (exponential
-                           backoff with full jitter, 0.5 s base, 30 s cap);
-                           lines read meanwhile are sent once it reopens
-      --max-retries N      with --reconnect: give up after N failed attempts
-      --final-code CODE    with --reconnect: never reconnect after a close with
-                           CODE (repeatable)
-  -b, --binary             send each input line as a binary message
-  -x, --hex                print binary messages as hex instead of raw bytes
-      --close-code CODE    close with CODE (1000 or 3000-4999) at end of input
-      --close-reason TEXT  close reason (at most 123 bytes of UTF-8)
-  -n, --count N            close after receiving N messages
-      --linger MS          after input ends, wait until MS milliseconds pass
-                           with no message before closing (default 500)
-      --timeout SECONDS    opening handshake timeout (default 30)
-      --max-message BYTES  largest message accepted (default 67108864)
-  -q, --quiet              print messages only, no diagnostics
-  -v, --verbose            also print readyState changes, protocol and close code
-  -h, --help               print this help
-      --version            print the version
-
-exit status: 0 after a clean close, 1 after a failed or unclean close,
-2 for a command line that cannot be run.
-)";
+InputEncoding parse_input_encoding(std::string_view text) {
+  if (text == "text") return InputEncoding::none;
+  if (text == "hex") return InputEncoding::hex;
+  if (text == "base64") return InputEncoding::base64;
+  throw UsageError("--input needs text, hex or base64, not '" + std::string(text) + "'");
 }
+
+OutputFormat parse_output_format(std::string_view text) {
+  if (text == "text") return OutputFormat::text;
+  if (text == "hex") return OutputFormat::hex;
+  if (text == "base64") return OutputFormat::base64;
+  if (text == "raw") return OutputFormat::raw;
+  if (text == "json") return OutputFormat::json;
+  throw UsageError("--output needs text, hex, base64, raw or json, not '" + std::string(text) + "'");
+}
+
+CrlfMode parse_crlf(std::string_view text) {
+  if (text == "strip") return CrlfMode::strip;
+  if (text == "keep") return CrlfMode::keep;
+  throw UsageError("--crlf needs keep or strip, not '" + std::string(text) + "'");
+}
+
+// The handshake, TLS, proxy and the library's limits and timers.
+bool parse_connection_option(std::string_view arg, Arguments& args, CliOptions& o) {
+  Options& c = o.connection;
+  if (arg == "-p" || arg == "--protocol") o.protocols.emplace_back(args.value(arg));
+  else if (arg == "-H" || arg == "--header") c.headers.push_back(parse_header(args.value(arg)));
+  else if (arg == "--origin") c.origin = args.value(arg);
+  else if (arg == "--cacert") c.ca_file = args.value(arg);
+  else if (arg == "--cert") c.client_certificate_file = args.value(arg);
+  else if (arg == "--key") c.client_key_file = args.value(arg);
+  else if (arg == "--min-tls") c.min_tls_version = parse_tls_version(args.value(arg));
+  else if (arg == "--insecure") c.insecure_skip_certificate_verification = true;
+  else if (arg == "--proxy") c.proxy = args.value(arg);
+  else if (arg == "--no-deflate") c.permessage_deflate = false;
+  else if (arg == "--connect-timeout") c.connect_timeout = parse_seconds(arg, args.value(arg));
+  else if (arg == "--open-timeout") c.open_timeout = parse_seconds(arg, args.value(arg));
+  else if (arg == "--close-timeout") c.close_timeout = parse_seconds(arg, args.value(arg));
+  else if (arg == "--idle-timeout") c.idle_timeout = parse_seconds(arg, args.value(arg));
+  else if (arg == "--ping-interval") c.ping_interval = parse_seconds(arg, args.value(arg));
+  else if (arg == "--pong-timeout") c.pong_timeout = parse_seconds(arg, args.value(arg));
+  else if (arg == "--max-message") c.max_message_size = parse_number<std::size_t>(arg, args.value(arg), 1, SIZE_MAX);
+  else if (arg == "--reconnect") o.reconnect_enabled = true;
+  else if (arg == "--max-retries")
+    o.reconnect.max_attempts = parse_number<std::uint32_t>(arg, args.value(arg), 0, UINT32_MAX);
+  else if (arg == "--final-code")
+    o.reconnect.final_codes.insert(parse_number<std::uint16_t>(arg, args.value(arg), 1000, 4999));
+  else return false;
+  return true;
+}
+
+// What is read and how it becomes messages.
+bool parse_input_option(std::string_view arg, Arguments& args, CliOptions& o) {
+  if (arg == "--text") o.binary = false;
+  else if (arg == "-b" || arg == "--binary") o.binary = true;
+  else if (arg == "-0" || arg == "--null") o.framing = Framing::nul;
+  else if (arg == "--file") o.file = args.value(arg);
+  else if (arg == "--input") o.input_encoding = parse_input_encoding(args.value(arg));
+  else if (arg == "--crlf") o.crlf = parse_crlf(args.value(arg));
+  else if (arg == "-i" || arg == "--interactive") o.interactive = true;
+  else if (arg == "--no-interactive") o.interactive = false;
+  else return false;
+  return true;
+}
+
+// What is printed.
+bool parse_output_option(std::string_view arg, Arguments& args, CliOptions& o) {
+  if (arg == "--output") o.output = parse_output_format(args.value(arg));
+  else if (arg == "-x" || arg == "--hex") o.output = OutputFormat::hex;
+  else if (arg == "--base64") o.output = OutputFormat::base64;
+  else if (arg == "--raw-output") o.output = OutputFormat::raw;
+  else if (arg == "--json") o.output = OutputFormat::json;
+  else if (arg == "--timestamps") o.timestamps = true;
+  else if (arg == "--show-headers") o.show_headers = true;
+  else if (arg == "-q" || arg == "--quiet") o.verbosity = Verbosity::quiet;
+  else if (arg == "-v" || arg == "--verbose") o.verbosity = Verbosity::verbose;
+  else return false;
+  return true;
+}
+
+// When and how the session ends.
+bool parse_ending_option(std::string_view arg, Arguments& args, CliOptions& o) {
+  if (arg == "--close-code") o.close_code = parse_number<std::uint16_t>(arg, args.value(arg), 0, 65535);
+  else if (arg == "--close-reason") o.close_reason = args.value(arg);
+  else if (arg == "--expect-close")
+    o.expected_close_codes.insert(parse_number<std::uint16_t>(arg, args.value(arg), 1000, 4999));
+  else if (arg == "-n" || arg == "--count") o.count = parse_number<std::uint64_t>(arg, args.value(arg), 1, UINT64_MAX);
+  else if (arg == "--wait-for") o.wait_for = std::string(args.value(arg));
+  else if (arg == "--timeout") o.timeout = parse_seconds(arg, args.value(arg));
+  else if (arg == "--linger")
+    o.linger = std::chrono::milliseconds(parse_number<std::uint32_t>(arg, args.value(arg), 0, 3'600'000));
+  else return false;
+  return true;
+}
+
+}  // namespace
 
 CliOptions parse_command_line(int argc, const char* const argv[]) {
   CliOptions options;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    auto value = [&]() -> std::string_view {
-      if (i + 1 >= argc) throw UsageError(std::string(arg) + " needs a value");
-      return argv[++i];
-    };
-    if (arg == "-h" || arg == "--help")
-      options.help = true;
-    else if (arg == "--version")
-      options.version = true;
-    else if (arg == "-p" || arg == "--protocol")
-      options.protocols.emplace_back(value());
-    else if (arg == "-H" || arg == "--header")
-      options.connection.headers.push_back(parse_header(value()));
-    else if (arg == "--origin")
-      options.connection.origin = value();
-    else if (arg == "--cacert")
-      options.connection.ca_file = value();
-    else if (arg == "--cert")
-      options.connection.client_certificate_file = value();
-    else if (arg == "--key")
-      options.connection.client_key_file = value();
-    else if (arg == "--min-tls")
-      options.connection.min_tls_version = parse_tls_version(value());
-    else if (arg == "--insecure")
-      options.connection.insecure_skip_certificate_verification = true;
-    else if (arg == "--proxy")
-      options.connection.proxy = value();
-    else if (arg == "--ping-interval")
-      options.connection.ping_interval = parse_seconds(arg, value());
-    else if (arg == "--pong-timeout")
-      options.connection.pong_timeout = parse_seconds(arg, value());
-    else if (arg == "-b" || arg == "--binary")
-      options.send_binary = true;
-    else if (arg == "-x" || arg == "--hex")
-      options.hex = true;
-    else if (arg == "--close-code")
-      options.close_code = parse_number<std::uint16_t>(arg, value(), 0, 65535);
-    else if (arg == "--close-reason")
-      options.close_reason = value();
-    else if (arg == "-n" || arg == "--count")
-      options.count = parse_number<std::uint64_t>(arg, value(), 1, UINT64_MAX);
-    else if (arg == "--reconnect")
-      options.reconnect_enabled = true;
-    else if (arg == "--max-retries")
-      options.reconnect.max_attempts = parse_number<std::uint32_t>(arg, value(), 0, UINT32_MAX);
-    else if (arg == "--final-code")
-      options.reconnect.final_codes.insert(parse_number<std::uint16_t>(arg, value(), 1000, 4999));
-    else if (arg == "--linger")
-      options.linger = std::chrono::milliseconds(parse_number<std::uint32_t>(arg, value(), 0, 3'600'000));
-    else if (arg == "--timeout")
-      options.connection.open_timeout = std::chrono::seconds(parse_number<std::uint32_t>(arg, value(), 1, 86'400));
-    else if (arg == "--max-message")
-      options.connection.max_message_size = parse_number<std::size_t>(arg, value(), 1, SIZE_MAX);
-    else if (arg == "-q" || arg == "--quiet")
-      options.verbosity = Verbosity::quiet;
-    else if (arg == "-v" || arg == "--verbose")
-      options.verbosity = Verbosity::verbose;
-    else if (arg.starts_with("-") && arg.size() > 1)
-      throw UsageError("unknown option " + std::string(arg));
-    else if (options.url.empty())
-      options.url = arg;
-    else
-      throw UsageError("more than one URL: '" + options.url + "' and '" + std::string(arg) + "'");
+  Arguments args{argc, argv};
+  for (; args.index < argc; ++args.index) {
+    const std::string_view arg = argv[args.index];
+    if (arg == "-h" || arg == "--help") options.help = true;
+    else if (arg == "--version") options.version = true;
+    else if (parse_connection_option(arg, args, options) || parse_input_option(arg, args, options) ||
+             parse_output_option(arg, args, options) || parse_ending_option(arg, args, options))
+      continue;
+    else if (arg.starts_with("-") && arg.size() > 1) throw UsageError("unknown option " + std::string(arg));
+    else if (options.url.empty()) options.url = arg;
+    else throw UsageError("more than one URL: '" + options.url + "' and '" + std::string(arg) + "'");
   }
-  if (options.url.empty() && !options.help && !options.version) throw UsageError("no URL given");
+  if (options.help || options.version) return options;
+  if (options.url.empty()) throw UsageError("no URL given");
+  check_options(options);
   return options;
+}
+
+void check_options(const CliOptions& options) {
+  if (options.close_code && !is_valid_api_close_code(*options.close_code))
+    throw UsageError("--close-code must be 1000 or 3000-4999, not " + std::to_string(*options.close_code));
+  if (options.close_reason.size() > 123) throw UsageError("--close-reason is longer than 123 bytes");
+  if (options.file && options.framing == Framing::nul) throw UsageError("--file and -0 do not go together");
+  if (options.file && options.interactive.value_or(false))
+    throw UsageError("--file and --interactive do not go together");
+  if (options.wait_for) {
+    try {
+      std::regex pattern(*options.wait_for);
+    } catch (const std::regex_error& e) {
+      throw UsageError("--wait-for needs an ECMAScript regular expression: " + std::string(e.what()));
+    }
+  }
 }
 
 }  // namespace duplex::cli

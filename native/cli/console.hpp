@@ -3,6 +3,7 @@
 // Windows, arguments come as UTF-16 and streams translate "\n" to "\r\n"
 // unless told not to; elsewhere both are bytes already.
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -14,5 +15,14 @@ void prepare_standard_streams();
 
 /// The program's arguments, argv[0] included, as UTF-8.
 std::vector<std::string> utf8_arguments(int argc, char* argv[]);
+
+/// True when standard input and standard output are both terminals (a
+/// console on Windows): interactive mode's default.
+bool standard_streams_are_terminals();
+
+/// Reads what standard input has, up to `size` bytes, waiting for at least
+/// one; returns the count, 0 at end of input, -1 on an error. Unlike fread,
+/// it does not wait for a full buffer, so piped lines go out as they come.
+std::ptrdiff_t read_standard_input(char* buffer, std::size_t size);
 
 }  // namespace duplex::cli

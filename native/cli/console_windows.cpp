@@ -59,4 +59,12 @@ std::vector<std::string> utf8_arguments(int argc, char* argv[]) {
   return args;
 }
 
+bool standard_streams_are_terminals() { return _isatty(_fileno(stdin)) != 0 && _isatty(_fileno(stdout)) != 0; }
+
+std::ptrdiff_t read_standard_input(char* buffer, std::size_t size) {
+  // _read takes an unsigned int count; the stream is in binary mode (above).
+  const unsigned int count = size > 0x10000000 ? 0x10000000u : static_cast<unsigned int>(size);
+  return _read(_fileno(stdin), buffer, count);
+}
+
 }  // namespace duplex::cli

@@ -71,12 +71,29 @@ inline std::string printf_escapes(const std::string& format) {
   return out;
 }
 
-/// Runs `printf INPUT | duplex ARGS 2>&1` (INPUT uses printf escapes).
-inline CliRun run_cli(const std::string& input, const std::string& args) {
+/// Runs `duplex ARGS 2>&1` with `input` on its standard input, byte for byte.
+inline CliRun run_cli_bytes(const std::string& input, const std::string& args) {
   std::vector<std::string> argv = {local_path(DUPLEX_CLI_PATH)};
   for (auto& arg : split_cli_args(args)) argv.push_back(std::move(arg));
-  const auto captured = run_process_capture(argv, printf_escapes(input));
+  const auto captured = run_process_capture(argv, input);
   return CliRun{captured.exit_code, captured.output};
+}
+
+/// Runs `printf INPUT | duplex ARGS 2>&1` (INPUT uses printf escapes).
+inline CliRun run_cli(const std::string& input, const std::string& args) {
+  return run_cli_bytes(printf_escapes(input), args);
+}
+
+/// The lines of `text` that start with `prefix`, each without its newline.
+inline std::vector<std::string> lines_starting_with(const std::string& text, const std::string& prefix) {
+  std::vector<std::string> lines;
+  for (std::size_t start = 0; start < text.size();) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    if (text.compare(start, prefix.size(), prefix) == 0) lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
 }
 
 }  // namespace duplex::test
