@@ -123,8 +123,9 @@ bool parse_input_option(std::string_view arg, Arguments& args, CliOptions& o) {
 // What is printed.
 bool parse_output_option(std::string_view arg, Arguments& args, CliOptions& o) {
   if (arg == "--output") o.output = parse_output_format(args.value(arg));
-  else if (arg == "-x" || arg == "--hex") o.output = OutputFormat::hex;
-  else if (arg == "--base64") o.output = OutputFormat::base64;
+  else if (arg == "-x") o.output = OutputFormat::hex;  // output only, as before --hex read input too
+  else if (arg == "--hex") o.output = OutputFormat::hex, o.input_encoding = InputEncoding::hex;
+  else if (arg == "--base64") o.output = OutputFormat::base64, o.input_encoding = InputEncoding::base64;
   else if (arg == "--raw-output") o.output = OutputFormat::raw;
   else if (arg == "--json") o.output = OutputFormat::json;
   else if (arg == "--timestamps") o.timestamps = true;

@@ -66,8 +66,9 @@ output (what is printed):
                            encoded), raw (payloads as they are, nothing
                            added), json (one object per message: kind, size,
                            time, payload; binary payloads in base64)
-  -x, --hex                --output hex
-      --base64             --output base64
+      --hex                --input hex --output hex
+      --base64             --input base64 --output base64
+  -x                       --output hex
       --raw-output         --output raw
       --json               --output json
       --timestamps         put the local time before every line printed

@@ -97,13 +97,13 @@ TEST_CASE("duplex -0 sends NUL-separated records, newlines stay inside", "[cli][
   CHECK(run.status == 0);
 }
 
-TEST_CASE("duplex --input base64 / hex decode, --base64 / --hex print binary back", "[cli][input]") {
+TEST_CASE("duplex --base64 / --hex decode what is read and encode what is printed", "[cli][input]") {
   auto peer = start_ws_peer();
   const std::string bytes = random_bytes(300, 4);
   const std::string encoded = cli::base64_encode(bytes);
   SECTION("base64 round trip") {
     auto run = run_cli_bytes(encoded + "\n" + cli::base64_encode(std::string("\0\n", 2)) + "\n",
-                             "-q --input base64 --base64 " + peer.url("/"));
+                             "-q --base64 " + peer.url("/"));
     CHECK(run.output == encoded + "\nAAo=\n");
     CHECK(run.status == 0);
   }
@@ -115,7 +115,7 @@ TEST_CASE("duplex --input base64 / hex decode, --base64 / --hex print binary bac
     CHECK(run.output == bytes);
   }
   SECTION("hex round trip") {
-    auto run = run_cli("00 01 fe FF\\n4142\\n", "-q --input hex --hex " + peer.url("/"));
+    auto run = run_cli("00 01 fe FF\\n4142\\n", "-q --hex " + peer.url("/"));
     CHECK(run.output == "00 01 fe ff\n41 42\n");
   }
   SECTION("input that does not decode is not sent, and the status says so") {

@@ -63,6 +63,11 @@ TEST_CASE("input, output and ending flags", "[cli][options]") {
   CHECK(parse({"--file", "-", "ws://x/"}).file == "-");
   CHECK(parse({"-x", "ws://x/"}).output == OutputFormat::hex);
   CHECK(parse({"--base64", "ws://x/"}).output == OutputFormat::base64);
+  // --hex and --base64 read and print the encoding; -x only prints it.
+  CHECK(parse({"--base64", "ws://x/"}).input_encoding == InputEncoding::base64);
+  CHECK(parse({"--hex", "ws://x/"}).input_encoding == InputEncoding::hex);
+  CHECK(parse({"--hex", "ws://x/"}).output == OutputFormat::hex);
+  CHECK(parse({"-x", "ws://x/"}).input_encoding == InputEncoding::none);
   CHECK(parse({"--raw-output", "ws://x/"}).output == OutputFormat::raw);
   CHECK(parse({"--output", "raw", "ws://x/"}).output == OutputFormat::raw);
   CHECK(parse({"-i", "ws://x/"}).interactive == true);
