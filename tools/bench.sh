@@ -4,9 +4,11 @@
 # WebAssembly bench (the duplex wasm client beside plain JavaScript in headless
 # Chromium), then the micro-benchmarks. Prints markdown tables (see
 # tests/bench/README.md).
-#   tools/bench.sh [--smoke] [--runs N] [--only W1,W2,WASM] [--no-wasm] [--no-micro] [--build-dir DIR]
+#   tools/bench.sh [--smoke] [--runs N] [--only W1,W2,WASM] [--clients duplex,duplex_co] [--no-wasm] [--no-micro]
+#                  [--build-dir DIR]
 # --smoke: a few hundred messages per workload, one run: proves every binary works.
 # --only: native workload ids and/or WASM (the WebAssembly bench alone: --only WASM).
+# --clients: the native clients to run (default all: duplex, duplex_co, duplex_asio, beast, raw, websocketpp).
 # The WebAssembly bench is built into build/bench-wasm with em++ and needs
 # Chromium and tests/peers' playwright-core; without them it is skipped (an
 # error with --only WASM).
@@ -21,12 +23,13 @@ die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
 source tools/apt_packages.sh
 install_missing_packages libwebsocketpp-dev
 
-smoke=0 runs="" only="" micro=1 wasm=1 build_dir=build/bench wasm_build_dir=build/bench-wasm
+smoke=0 runs="" only="" clients="" micro=1 wasm=1 build_dir=build/bench wasm_build_dir=build/bench-wasm
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) smoke=1 ;;
     --runs) runs="$2"; shift ;;
     --only) only="$2"; shift ;;
+    --clients) clients="$2"; shift ;;
     --no-wasm) wasm=0 ;;
     --no-micro) micro=0 ;;
     --build-dir) build_dir="$2"; shift ;;
@@ -75,6 +78,7 @@ if [ "$native" = 1 ]; then
   args=(--bin-dir "$bin" --ca "$tls/cert.pem" --key "$tls/key.pem" --runs "${runs:-3}")
   [ "$smoke" = 1 ] && args+=(--smoke --runs 1)
   [ -n "$only" ] && args+=(--only "$only")
+  [ -n "$clients" ] && args+=(--clients "$clients")
   /usr/bin/python3 tests/bench/run_bench.py "${args[@]}" || status=$?
 fi
 

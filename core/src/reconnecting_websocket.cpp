@@ -6,11 +6,14 @@
 #include "duplex/reconnecting_websocket.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <random>
 #include <utility>
 
 #include "duplex/error.hpp"
 #include "event_target.hpp"
+#include "loop_thread.hpp"
+#include "sender_channel.hpp"
 
 namespace duplex {
 namespace {
@@ -60,7 +63,8 @@ bool default_should_retry(const ErrorEvent& error, const CloseEvent&) {
   }
 }
 
-class DUPLEX_LOCAL ReconnectingWebSocket::State : public std::enable_shared_from_this<ReconnectingWebSocket::State> {
+class DUPLEX_LOCAL ReconnectingWebSocket::State final : public detail::SenderTarget,
+                                                        public std::enable_shared_from_this<ReconnectingWebSocket::State> {
  public:
   State(Backend& backend, std::string_view url, std::vector<std::string> protocols, Options options,
         ReconnectOptions reconnect)
@@ -103,11 +107,18 @@ class DUPLEX_LOCAL ReconnectingWebSocket::State : public std::enable_shared_from
     socket_ = std::move(ws);
   }
 
+  ~State() {
+    if (sender_channel_) sender_channel_->close();
+  }
+
   void detach() noexcept {
     detached_ = stopped_ = true;
     waiting_ = false;
     listeners_.clear();
     timer_.reset();
+    // The socket is gone: Senders return false from now on (sender.hpp).
+    if (sender_channel_) sender_channel_->close();
+    sender_waiting_.clear();
     socket_.reset();  // closes an open connection with 1001 in the background
   }
 
@@ -116,6 +127,29 @@ class DUPLEX_LOCAL ReconnectingWebSocket::State : public std::enable_shared_from
   bool waiting() const noexcept { return waiting_; }
   std::uint32_t attempt() const noexcept { return attempt_; }
   detail::EventTarget& listeners() noexcept { return listeners_; }
+  const detail::LoopThread& loop_thread() const noexcept { return loop_thread_; }
+
+  /// The channel of this socket's Senders, made on first use.
+  std::shared_ptr<detail::SenderChannel> sender_channel() {
+    if (!sender_channel_) sender_channel_ = std::make_shared<detail::SenderChannel>(backend_, *this);
+    return sender_channel_;
+  }
+
+  /// SenderTarget: a handed-over call runs on the current connection; while
+  /// connecting or waiting to retry it waits for the next open (sender.hpp).
+  void run_sender_item(detail::SenderItem& item) override {
+    if (detached_) return;
+    if (waiting_ || socket_->ready_state() == ReadyState::CONNECTING) {
+      if (!stopped_) sender_waiting_.push_back(std::move(item));  // stopped: none will open
+      return;
+    }
+    if (item.kind == detail::SenderItem::Kind::close)
+      close(item.code, item.message.payload);
+    else if (item.message.kind == Message::Kind::text)
+      socket_->send(std::move(item.message.payload));
+    else
+      socket_->send(ArrayBuffer(std::move(item.message.payload)));
+  }
 
   BinaryType binary_type() const noexcept { return binary_type_; }
   void binary_type(BinaryType type) noexcept {
@@ -141,10 +175,13 @@ class DUPLEX_LOCAL ReconnectingWebSocket::State : public std::enable_shared_from
     stopped_ = true;
     waiting_ = false;
     timer_.reset();
+    sender_waiting_.clear();  // no connection will open for them (sender.hpp)
   }
 
  private:
   void fire(const Event& event) {
+    // Every event comes from the loop: its thread is the socket's.
+    loop_thread_.seen();
     if (!detached_) listeners_.dispatch(event);
   }
 
@@ -159,6 +196,9 @@ class DUPLEX_LOCAL ReconnectingWebSocket::State : public std::enable_shared_from
     const bool reopened = ever_opened_;
     ever_opened_ = true;
     fire(ReconnectEvent("open", made, std::chrono::milliseconds(0), reopened, std::nullopt));
+    // What Senders handed over meanwhile runs next, after the open listeners.
+    if (!sender_waiting_.empty() && sender_channel_ && !stopped_)
+      sender_channel_->requeue_front(std::exchange(sender_waiting_, {}));
   }
 
   void closed(const CloseEvent& event) {
@@ -187,6 +227,7 @@ class DUPLEX_LOCAL ReconnectingWebSocket::State : public std::enable_shared_from
   }
 
   void retry() {
+    loop_thread_.seen();
     if (!waiting_) return;
     waiting_ = false;
     try {
@@ -198,6 +239,7 @@ class DUPLEX_LOCAL ReconnectingWebSocket::State : public std::enable_shared_from
 
   void give_up(std::uint16_t code) {
     stopped_ = true;
+    sender_waiting_.clear();  // no connection will open for them (sender.hpp)
     fire(ReconnectEvent("giveup", attempt_, std::chrono::milliseconds(0), ever_opened_, code));
   }
 
@@ -217,13 +259,25 @@ class DUPLEX_LOCAL ReconnectingWebSocket::State : public std::enable_shared_from
   bool waiting_ = false;   // a retry is scheduled
   bool stopped_ = false;   // close() called, given up, or detached: no more retries
   bool detached_ = false;  // the ReconnectingWebSocket is gone: no more events
+  detail::LoopThread loop_thread_;
+  std::shared_ptr<detail::SenderChannel> sender_channel_;  // made by sender_channel()
+  std::deque<detail::SenderItem> sender_waiting_;          // handed over while not open
 };
 
 namespace {
 
-ReconnectingWebSocket::State& checked(const std::shared_ptr<ReconnectingWebSocket::State>& state) {
+// As websocket.cpp's: not moved from, and on the loop's thread.
+ReconnectingWebSocket::State& checked(const std::shared_ptr<ReconnectingWebSocket::State>& state,
+                                      const char* member) {
   if (!state) throw Error("InvalidStateError", "use of a moved-from ReconnectingWebSocket");
+  state->loop_thread().check(member);
   return *state;
+}
+
+ReconnectingWebSocket::State* loop_state(const std::shared_ptr<ReconnectingWebSocket::State>& state,
+                                         const char* member) {
+  if (state) state->loop_thread().check(member);
+  return state.get();
 }
 
 }  // namespace
@@ -279,73 +333,85 @@ void ReconnectingWebSocket::buffered_amount_low_threshold(std::uint64_t threshol
 }
 std::uint32_t ReconnectingWebSocket::attempt() const noexcept { return state_ ? state_->attempt() : 0; }
 const std::optional<HandshakeResponse>& ReconnectingWebSocket::handshake_response() const {
-  return checked(state_).socket().handshake_response();
+  return checked(state_, "ReconnectingWebSocket::handshake_response").socket().handshake_response();
 }
 void ReconnectingWebSocket::ping(std::span<const std::byte> payload) {
   // Waiting to retry reads as CONNECTING, where ping() throws InvalidStateError.
-  if (checked(state_).waiting()) throw Error("InvalidStateError", "ping() called while waiting to reconnect");
+  if (checked(state_, "ReconnectingWebSocket::ping").waiting()) throw Error("InvalidStateError", "ping() called while waiting to reconnect");
   state_->socket().ping(payload);
 }
 
-void ReconnectingWebSocket::send(std::string text) { checked(state_).sendable().send(std::move(text)); }
-void ReconnectingWebSocket::send(std::span<const std::byte> bytes) { checked(state_).sendable().send(bytes); }
-void ReconnectingWebSocket::send(ArrayBuffer bytes) { checked(state_).sendable().send(std::move(bytes)); }
-void ReconnectingWebSocket::send(const Blob& blob) { checked(state_).sendable().send(blob); }
+void ReconnectingWebSocket::send(std::string text) { checked(state_, "ReconnectingWebSocket::send").sendable().send(std::move(text)); }
+void ReconnectingWebSocket::send(std::span<const std::byte> bytes) { checked(state_, "ReconnectingWebSocket::send").sendable().send(bytes); }
+void ReconnectingWebSocket::send(ArrayBuffer bytes) { checked(state_, "ReconnectingWebSocket::send").sendable().send(std::move(bytes)); }
+void ReconnectingWebSocket::send(const Blob& blob) { checked(state_, "ReconnectingWebSocket::send").sendable().send(blob); }
 
 void ReconnectingWebSocket::close(std::optional<std::uint16_t> code, std::string_view reason) {
-  checked(state_).close(code, reason);
+  checked(state_, "ReconnectingWebSocket::close").close(code, reason);
 }
 
 void ReconnectingWebSocket::onopen(std::function<void(const ReconnectEvent&)> handler) {
-  checked(state_).listeners().set_handler("open", std::move(handler));
+  checked(state_, "ReconnectingWebSocket::onopen").listeners().set_handler("open", std::move(handler));
 }
 void ReconnectingWebSocket::onmessage(std::function<void(const MessageEvent&)> handler) {
-  checked(state_).listeners().set_handler("message", std::move(handler));
+  checked(state_, "ReconnectingWebSocket::onmessage").listeners().set_handler("message", std::move(handler));
 }
 void ReconnectingWebSocket::onerror(std::function<void(const ErrorEvent&)> handler) {
-  checked(state_).listeners().set_handler("error", std::move(handler));
+  checked(state_, "ReconnectingWebSocket::onerror").listeners().set_handler("error", std::move(handler));
 }
 void ReconnectingWebSocket::onclose(std::function<void(const CloseEvent&)> handler) {
-  checked(state_).listeners().set_handler("close", std::move(handler));
+  checked(state_, "ReconnectingWebSocket::onclose").listeners().set_handler("close", std::move(handler));
 }
 void ReconnectingWebSocket::onreconnecting(std::function<void(const ReconnectEvent&)> handler) {
-  checked(state_).listeners().set_handler("reconnecting", std::move(handler));
+  checked(state_, "ReconnectingWebSocket::onreconnecting").listeners().set_handler("reconnecting", std::move(handler));
 }
 void ReconnectingWebSocket::ongiveup(std::function<void(const ReconnectEvent&)> handler) {
-  checked(state_).listeners().set_handler("giveup", std::move(handler));
+  checked(state_, "ReconnectingWebSocket::ongiveup").listeners().set_handler("giveup", std::move(handler));
 }
 void ReconnectingWebSocket::onbufferedamountlow(std::function<void(const Event&)> handler) {
-  checked(state_).listeners().set_handler("bufferedamountlow", std::move(handler));
+  checked(state_, "ReconnectingWebSocket::onbufferedamountlow").listeners().set_handler("bufferedamountlow", std::move(handler));
 }
 
 void ReconnectingWebSocket::onpong(std::function<void(const PongEvent&)> handler) {
-  checked(state_).listeners().set_handler("pong", std::move(handler));
+  checked(state_, "ReconnectingWebSocket::onpong").listeners().set_handler("pong", std::move(handler));
 }
 
 // A moved-from ReconnectingWebSocket reads as having no handlers.
 std::function<void(const ReconnectEvent&)> ReconnectingWebSocket::onopen() const {
-  return state_ ? state_->listeners().handler<ReconnectEvent>("open") : nullptr;
+  State* s = loop_state(state_, "ReconnectingWebSocket::onopen");
+  return s ? s->listeners().handler<ReconnectEvent>("open") : nullptr;
 }
 std::function<void(const MessageEvent&)> ReconnectingWebSocket::onmessage() const {
-  return state_ ? state_->listeners().handler<MessageEvent>("message") : nullptr;
+  State* s = loop_state(state_, "ReconnectingWebSocket::onmessage");
+  return s ? s->listeners().handler<MessageEvent>("message") : nullptr;
 }
 std::function<void(const ErrorEvent&)> ReconnectingWebSocket::onerror() const {
-  return state_ ? state_->listeners().handler<ErrorEvent>("error") : nullptr;
+  State* s = loop_state(state_, "ReconnectingWebSocket::onerror");
+  return s ? s->listeners().handler<ErrorEvent>("error") : nullptr;
 }
 std::function<void(const CloseEvent&)> ReconnectingWebSocket::onclose() const {
-  return state_ ? state_->listeners().handler<CloseEvent>("close") : nullptr;
+  State* s = loop_state(state_, "ReconnectingWebSocket::onclose");
+  return s ? s->listeners().handler<CloseEvent>("close") : nullptr;
 }
 std::function<void(const ReconnectEvent&)> ReconnectingWebSocket::onreconnecting() const {
-  return state_ ? state_->listeners().handler<ReconnectEvent>("reconnecting") : nullptr;
+  State* s = loop_state(state_, "ReconnectingWebSocket::onreconnecting");
+  return s ? s->listeners().handler<ReconnectEvent>("reconnecting") : nullptr;
 }
 std::function<void(const ReconnectEvent&)> ReconnectingWebSocket::ongiveup() const {
-  return state_ ? state_->listeners().handler<ReconnectEvent>("giveup") : nullptr;
+  State* s = loop_state(state_, "ReconnectingWebSocket::ongiveup");
+  return s ? s->listeners().handler<ReconnectEvent>("giveup") : nullptr;
 }
 std::function<void(const Event&)> ReconnectingWebSocket::onbufferedamountlow() const {
-  return state_ ? state_->listeners().handler<Event>("bufferedamountlow") : nullptr;
+  State* s = loop_state(state_, "ReconnectingWebSocket::onbufferedamountlow");
+  return s ? s->listeners().handler<Event>("bufferedamountlow") : nullptr;
 }
 std::function<void(const PongEvent&)> ReconnectingWebSocket::onpong() const {
-  return state_ ? state_->listeners().handler<PongEvent>("pong") : nullptr;
+  State* s = loop_state(state_, "ReconnectingWebSocket::onpong");
+  return s ? s->listeners().handler<PongEvent>("pong") : nullptr;
+}
+
+Sender ReconnectingWebSocket::sender(Sender::ErrorHandler on_error) {
+  return Sender(checked(state_, "ReconnectingWebSocket::sender").sender_channel(), std::move(on_error));
 }
 
 const Event* ReconnectingWebSocket::dispatched_event(std::string_view type) {
@@ -357,10 +423,10 @@ const Event* ReconnectingWebSocket::dispatched_event(std::string_view type) {
 }
 
 ListenerId ReconnectingWebSocket::add_event_listener(std::string_view type, Listener listener, bool once) {
-  return checked(state_).listeners().add(type, std::move(listener), once);
+  return checked(state_, "ReconnectingWebSocket::add_event_listener").listeners().add(type, std::move(listener), once);
 }
 bool ReconnectingWebSocket::remove_event_listener(std::string_view type, ListenerId id) {
-  return checked(state_).listeners().remove(type, id);
+  return checked(state_, "ReconnectingWebSocket::remove_event_listener").listeners().remove(type, id);
 }
 
 }  // namespace duplex

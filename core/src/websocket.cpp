@@ -21,10 +21,20 @@ const std::string& empty_string() {
   return empty;
 }
 
-// The state of a WebSocket that has not been moved from.
-WebSocket::State& checked(const std::shared_ptr<WebSocket::State>& state) {
+// The state of a WebSocket that has not been moved from, called on its
+// loop's thread (the wrong-thread check, loop_thread.hpp). `member` names the
+// caller in the WrongThreadError.
+WebSocket::State& checked(const std::shared_ptr<WebSocket::State>& state, const char* member) {
   if (!state) throw Error("InvalidStateError", "use of a moved-from WebSocket");
+  state->loop_thread().check(member);
   return *state;
+}
+
+// The state for a member that reads as empty on a moved-from WebSocket
+// (nullptr then), after the wrong-thread check.
+WebSocket::State* loop_state(const std::shared_ptr<WebSocket::State>& state, const char* member) {
+  if (state) state->loop_thread().check(member);
+  return state.get();
 }
 
 }  // namespace
@@ -78,7 +88,7 @@ void WebSocket::binary_type(BinaryType type) noexcept {
 }
 
 void WebSocket::send(std::string text) {
-  State& s = checked(state_);
+  State& s = checked(state_, "WebSocket::send");
   s.check_can_send();
   // The standard's send(USVString) cannot receive ill-formed text; a C++
   // std::string is bytes, so text that is not UTF-8 is refused the way the
@@ -88,25 +98,25 @@ void WebSocket::send(std::string text) {
 }
 
 void WebSocket::send(std::span<const std::byte> bytes) {
-  State& s = checked(state_);
+  State& s = checked(state_, "WebSocket::send");
   s.check_can_send();
   s.send(Message{Message::Kind::binary, std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size())});
 }
 
 void WebSocket::send(ArrayBuffer bytes) {
-  State& s = checked(state_);
+  State& s = checked(state_, "WebSocket::send");
   s.check_can_send();
   s.send(Message{Message::Kind::binary, std::move(bytes).str()});
 }
 
 void WebSocket::send(const Blob& blob) {
-  State& s = checked(state_);
+  State& s = checked(state_, "WebSocket::send");
   s.check_can_send();
   s.send(Message{Message::Kind::binary, blob.str()});
 }
 
 void WebSocket::close(std::optional<std::uint16_t> code, std::string_view reason) {
-  State& s = checked(state_);
+  State& s = checked(state_, "WebSocket::close");
   // WHATWG § close(): "If code is present, but is neither an integer equal to
   // 1000 nor an integer in the range 3000 to 4999, inclusive, throw an
   // "InvalidAccessError" DOMException."
@@ -121,7 +131,7 @@ void WebSocket::close(std::optional<std::uint16_t> code, std::string_view reason
 }
 
 void WebSocket::ping(std::span<const std::byte> payload) {
-  State& s = checked(state_);
+  State& s = checked(state_, "WebSocket::ping");
   if (!s.backend().capabilities().ping)
     throw Error("NotSupportedError", "this backend cannot send Pings (a browser's WebSocket has no ping)");
   if (s.ready_state() == ReadyState::CONNECTING)
@@ -134,50 +144,60 @@ void WebSocket::ping(std::span<const std::byte> payload) {
 }
 
 const std::optional<HandshakeResponse>& WebSocket::handshake_response() const {
-  const State& s = checked(state_);
+  const State& s = checked(state_, "WebSocket::handshake_response");
   if (!s.backend().capabilities().handshake_response)
     throw Error("NotSupportedError", "this backend cannot see the handshake response (a browser hides it)");
   return s.handshake_response();
 }
 
 void WebSocket::onopen(std::function<void(const Event&)> handler) {
-  checked(state_).listeners().set_handler("open", std::move(handler));
+  checked(state_, "WebSocket::onopen").listeners().set_handler("open", std::move(handler));
 }
 void WebSocket::onmessage(std::function<void(const MessageEvent&)> handler) {
-  checked(state_).listeners().set_handler("message", std::move(handler));
+  checked(state_, "WebSocket::onmessage").listeners().set_handler("message", std::move(handler));
 }
 void WebSocket::onerror(std::function<void(const ErrorEvent&)> handler) {
-  checked(state_).listeners().set_handler("error", std::move(handler));
+  checked(state_, "WebSocket::onerror").listeners().set_handler("error", std::move(handler));
 }
 void WebSocket::onclose(std::function<void(const CloseEvent&)> handler) {
-  checked(state_).listeners().set_handler("close", std::move(handler));
+  checked(state_, "WebSocket::onclose").listeners().set_handler("close", std::move(handler));
 }
 
 void WebSocket::onbufferedamountlow(std::function<void(const Event&)> handler) {
-  checked(state_).listeners().set_handler("bufferedamountlow", std::move(handler));
+  checked(state_, "WebSocket::onbufferedamountlow").listeners().set_handler("bufferedamountlow", std::move(handler));
 }
 void WebSocket::onpong(std::function<void(const PongEvent&)> handler) {
-  checked(state_).listeners().set_handler("pong", std::move(handler));
+  checked(state_, "WebSocket::onpong").listeners().set_handler("pong", std::move(handler));
 }
 
 // A moved-from WebSocket reads as having no handlers.
 std::function<void(const Event&)> WebSocket::onopen() const {
-  return state_ ? state_->listeners().handler<Event>("open") : nullptr;
+  State* s = loop_state(state_, "WebSocket::onopen");
+  return s ? s->listeners().handler<Event>("open") : nullptr;
 }
 std::function<void(const MessageEvent&)> WebSocket::onmessage() const {
-  return state_ ? state_->listeners().handler<MessageEvent>("message") : nullptr;
+  State* s = loop_state(state_, "WebSocket::onmessage");
+  return s ? s->listeners().handler<MessageEvent>("message") : nullptr;
 }
 std::function<void(const ErrorEvent&)> WebSocket::onerror() const {
-  return state_ ? state_->listeners().handler<ErrorEvent>("error") : nullptr;
+  State* s = loop_state(state_, "WebSocket::onerror");
+  return s ? s->listeners().handler<ErrorEvent>("error") : nullptr;
 }
 std::function<void(const CloseEvent&)> WebSocket::onclose() const {
-  return state_ ? state_->listeners().handler<CloseEvent>("close") : nullptr;
+  State* s = loop_state(state_, "WebSocket::onclose");
+  return s ? s->listeners().handler<CloseEvent>("close") : nullptr;
 }
 std::function<void(const Event&)> WebSocket::onbufferedamountlow() const {
-  return state_ ? state_->listeners().handler<Event>("bufferedamountlow") : nullptr;
+  State* s = loop_state(state_, "WebSocket::onbufferedamountlow");
+  return s ? s->listeners().handler<Event>("bufferedamountlow") : nullptr;
 }
 std::function<void(const PongEvent&)> WebSocket::onpong() const {
-  return state_ ? state_->listeners().handler<PongEvent>("pong") : nullptr;
+  State* s = loop_state(state_, "WebSocket::onpong");
+  return s ? s->listeners().handler<PongEvent>("pong") : nullptr;
+}
+
+Sender WebSocket::sender(Sender::ErrorHandler on_error) {
+  return Sender(checked(state_, "WebSocket::sender").sender_channel(), std::move(on_error));
 }
 
 const Event* WebSocket::dispatched_event(std::string_view type) {
@@ -198,11 +218,11 @@ const Event* WebSocket::dispatched_event(std::string_view type) {
 }
 
 ListenerId WebSocket::add_event_listener(std::string_view type, Listener listener, bool once) {
-  return checked(state_).listeners().add(type, std::move(listener), once);
+  return checked(state_, "WebSocket::add_event_listener").listeners().add(type, std::move(listener), once);
 }
 
 bool WebSocket::remove_event_listener(std::string_view type, ListenerId id) {
-  return checked(state_).listeners().remove(type, id);
+  return checked(state_, "WebSocket::remove_event_listener").listeners().remove(type, id);
 }
 
 }  // namespace duplex

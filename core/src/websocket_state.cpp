@@ -28,7 +28,9 @@ WebSocket::State::Fact WebSocket::State::failed_fact(Failure failure) {
 WebSocket::State::State(Backend& backend, WebSocketUrl url)
     : backend_(backend), url_(std::move(url)), origin_(std::make_shared<const std::string>(serialized_origin(url_))) {}
 
-WebSocket::State::~State() = default;
+WebSocket::State::~State() {
+  if (sender_channel_) sender_channel_->close();
+}
 
 void WebSocket::State::connect(std::vector<std::string> protocols, Options options) {
   max_buffered_ = options.max_buffered_amount;
@@ -44,6 +46,9 @@ void WebSocket::State::detach() noexcept {
   detached_ = true;
   facts_ignored_ = true;
   listeners_.clear();
+  // The socket is gone: Senders return false from now on (sender.hpp).
+  if (sender_channel_) sender_channel_->close();
+  sender_waiting_.clear();
   // Transport contract: destroying it reports nothing more and closes an open
   // connection with 1001 (RFC 6455 §7.4.1 "going away") in the background.
   transport_.reset();
@@ -107,6 +112,28 @@ void WebSocket::State::close(std::optional<std::uint16_t> code, std::string reas
   if (transport_) transport_->close(code, std::move(reason));
 }
 
+std::shared_ptr<detail::SenderChannel> WebSocket::State::sender_channel() {
+  if (!sender_channel_) sender_channel_ = std::make_shared<detail::SenderChannel>(backend_, *this);
+  return sender_channel_;
+}
+
+void WebSocket::State::run_sender_item(detail::SenderItem& item) {
+  if (detached_) return;
+  // sender.hpp: a call handed over while CONNECTING waits for open, where
+  // WebSocket::send would throw InvalidStateError (WHATWG § send() step 1):
+  // the thread that made it cannot know the readyState.
+  if (ready_state_ == ReadyState::CONNECTING) {
+    sender_waiting_.push_back(std::move(item));
+    return;
+  }
+  if (item.kind == detail::SenderItem::Kind::send) {
+    send(std::move(item.message));
+  } else {
+    // The arguments were checked by Sender::close (WebSocket::close's checks).
+    close(item.code, std::move(item.message.payload));
+  }
+}
+
 void WebSocket::State::ping(std::string payload) {
   if (ready_state_ != ReadyState::OPEN || !transport_) return;
   if (!transport_->ping(std::move(payload)))
@@ -135,6 +162,7 @@ void WebSocket::State::queue(Fact&& fact) {
 // Each step checks the state it needs, so a listener that closes or drops
 // the socket stops the deliveries after it just as separate tasks would.
 void WebSocket::State::run() {
+  loop_thread_.seen();
   delivery_posted_ = false;
   // A listener that throws leaves the loop through here: the facts after it
   // still get a task of their own.
@@ -270,6 +298,10 @@ void WebSocket::State::opened(std::string protocol, std::string extensions) {
   extensions_ = std::move(extensions);
   protocol_ = std::move(protocol);
   fire(Event("open"));
+  // What Senders handed over while CONNECTING runs next, after the open
+  // listeners (sender.hpp), before anything handed over since.
+  if (!sender_waiting_.empty() && sender_channel_ && !detached_)
+    sender_channel_->requeue_front(std::exchange(sender_waiting_, {}));
 }
 
 void WebSocket::State::received(Message&& message) {
@@ -304,6 +336,7 @@ void WebSocket::State::closed(bool was_clean, std::uint16_t code, std::string re
   // to the WebSocket connection close reason."
   ready_state_ = ReadyState::CLOSED;
   transport_.reset();  // it reports nothing more; free its resources now
+  sender_waiting_.clear();  // never opened: dropped (sender.hpp)
   fire(CloseEvent(was_clean, code, std::move(reason), cause));
 }
 
@@ -316,6 +349,7 @@ void WebSocket::State::failed(Failure failure) {
   ready_state_ = ReadyState::CLOSED;
   facts_ignored_ = true;
   transport_.reset();
+  sender_waiting_.clear();  // never opened: dropped (sender.hpp)
   const std::error_code cause = failure.error;
   fire(ErrorEvent(std::move(failure)));
   if (!detached_) fire(CloseEvent(false, 1006, "", cause));

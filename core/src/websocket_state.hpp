@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -19,11 +20,14 @@
 #include "duplex/url.hpp"
 #include "duplex/websocket.hpp"
 #include "event_target.hpp"
+#include "loop_thread.hpp"
+#include "sender_channel.hpp"
 
 namespace duplex {
 
 class DUPLEX_LOCAL WebSocket::State final : public TransportEvents,
-                               public Task,
+                               public PostedTask,
+                               public detail::SenderTarget,
                                public std::enable_shared_from_this<WebSocket::State> {
  public:
   State(Backend& backend, WebSocketUrl url);
@@ -49,6 +53,14 @@ class DUPLEX_LOCAL WebSocket::State final : public TransportEvents,
   BinaryType binary_type() const noexcept { return binary_type_; }
   void binary_type(BinaryType type) noexcept { binary_type_ = type; }
   detail::EventTarget& listeners() noexcept { return listeners_; }
+  /// The thread the loop delivers this socket's events on (the wrong-thread check).
+  const detail::LoopThread& loop_thread() const noexcept { return loop_thread_; }
+
+  /// The channel of this socket's Senders, made on first use.
+  std::shared_ptr<detail::SenderChannel> sender_channel();
+  /// SenderTarget: runs a call a Sender handed over; while CONNECTING it
+  /// waits for open (see sender.hpp).
+  void run_sender_item(detail::SenderItem& item) override;
 
   /// WHATWG § send(), step 1: throws InvalidStateError while CONNECTING.
   void check_can_send() const;
@@ -123,6 +135,9 @@ class DUPLEX_LOCAL WebSocket::State final : public TransportEvents,
   bool delivery_posted_ = false;   // a task that will deliver facts_ is queued
   bool detached_ = false;       // the WebSocket is gone
   bool facts_ignored_ = false;  // aborted, or the transport reported its end
+  detail::LoopThread loop_thread_;
+  std::shared_ptr<detail::SenderChannel> sender_channel_;  // made by sender_channel()
+  std::deque<detail::SenderItem> sender_waiting_;          // handed over while CONNECTING
 };
 
 }  // namespace duplex

@@ -46,7 +46,7 @@ AsioBackend::~AsioBackend() = default;
 
 void AsioBackend::post(std::function<void()> task) { boost::asio::post(io_, std::move(task)); }
 
-void AsioBackend::post_task(std::weak_ptr<Task> task) {
+void AsioBackend::post_task(std::weak_ptr<PostedTask> task) {
   boost::asio::post(io_, [task = std::move(task)] {
     if (const auto alive = task.lock()) alive->run();
   });

@@ -2,7 +2,10 @@
 
 Client and server are pinned to different CPUs; the clients run interleaved
 (duplex, Beast, raw, websocketpp, duplex, ...) several times and each figure is
-the median over the runs. Called by tools/bench.sh.
+the median over the runs. duplex_co and duplex_asio are duplex's coroutine
+clients (client_duplex_co.cpp: duplex::Task and WebSocketStream;
+client_duplex_asio.cpp: asio::awaitable over the Asio completion tokens)
+beside its callback client. Called by tools/bench.sh.
 """
 import argparse
 import os
@@ -11,7 +14,7 @@ import subprocess
 import sys
 import time
 
-CLIENTS = ["duplex", "beast", "raw", "websocketpp"]
+CLIENTS = ["duplex", "duplex_co", "duplex_asio", "beast", "raw", "websocketpp"]
 KiB, MiB = 1024, 1024 * 1024
 
 
@@ -86,9 +89,12 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--smoke", action="store_true")
     ap.add_argument("--only", default="", help="comma-separated workload ids, e.g. W1,W2")
+    ap.add_argument("--clients", default="", help="comma-separated clients (default: all), e.g. duplex,duplex_co")
     ap.add_argument("--ca", required=True)
     ap.add_argument("--key", required=True)
     o = ap.parse_args()
+    if o.clients:
+        CLIENTS[:] = [c for c in CLIENTS if c in o.clients.split(",")]
     server_cpu, client_cpu = (0, 1) if os.cpu_count() >= 2 else (0, 0)
     server = subprocess.Popen([os.path.join(o.bin_dir, "bench_echo_server"), "--port", str(o.port), "--cpu",
                                str(server_cpu), "--cert", o.ca, "--key", o.key], stdout=subprocess.PIPE, text=True)
@@ -126,7 +132,7 @@ def print_row(wid, desc, goal, results):
         print("| W | workload | client | CPU µs/op | ops/s | MB/s | p50 µs | p99 µs | RSS KiB/conn | duplex ÷ this |")
         print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
         HEADER_DONE[0] = True
-    base = results["duplex"]
+    base = results.get("duplex")
     for c in CLIENTS:
         rs = results[c]
         if not rs:
@@ -141,7 +147,12 @@ def print_goals(rows):
     """The performance goals (listed in tests/bench/RESULTS.md), checked on the medians."""
     print("\nGoals (medians):")
     for wid, desc, goal, results in rows:
-        d, b, r = results["duplex"], results["beast"], results["raw"]
+        d, b, r = results.get("duplex"), results.get("beast"), results.get("raw")
+        for co in ("duplex_co", "duplex_asio"):
+            rs = results.get(co)
+            if d and rs and wid in ("W1", "W2"):
+                ratio = median(rs, "cpu_us_per_op") / median(d, "cpu_us_per_op")
+                print(f"  {wid} {desc}: {co}/duplex CPU {ratio:.2f} (≤ 1.1): {'holds' if ratio <= 1.1 else 'MISSED'}")
         if not goal or not d or not b:
             continue
         cd, cb = median(d, "cpu_us_per_op"), median(b, "cpu_us_per_op")

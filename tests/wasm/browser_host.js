@@ -3,7 +3,9 @@
 //   chromium  Debian's chromium, driven by npm playwright-core (tests/web/chromium.js)
 //   firefox   Debian's firefox-esr, driven over WebDriver BiDi (tests/web/firefox_bidi.js)
 //
-// Usage: node browser_host.js --browser chromium|firefox <test.js> [test arguments...]
+// Usage: node browser_host.js --browser chromium|firefox [--cross-origin-isolated] <test.js> [test arguments...]
+//   --cross-origin-isolated  serve the page with COOP/COEP headers, so that it
+//                            has SharedArrayBuffer (programs built with -pthread)
 //
 // run_with_peers.js --host chromium|firefox runs it in a child node without
 // its own node flags: those are for emscripten programs in node, and some
@@ -68,9 +70,9 @@ async function openPage(browser, url, on) {
 /// a page of `browser`; resolves with its exit status. Everything it started
 /// is stopped before it resolves, also on failure or when `signal` (an
 /// AbortSignal) aborts.
-async function runInBrowser({ browser, testJs, args, env, signal, watchdogMs = 240000 }) {
+async function runInBrowser({ browser, testJs, args, env, signal, isolated = false, watchdogMs = 240000 }) {
   const scriptName = path.basename(testJs);
-  const server = await serveTestPage(testJs, { arguments: args, env });
+  const server = await serveTestPage(testJs, { arguments: args, env }, { isolated });
   const fail = (message) => {
     process.stderr.write(`browser_host (${browser}): ${message}\n`);
     return 1;
@@ -115,9 +117,12 @@ async function runInBrowser({ browser, testJs, args, env, signal, watchdogMs = 2
 function main() {
   const argv = process.argv.slice(2);
   const browser = argv[0] === '--browser' ? argv[1] : null;
-  const [testJs, ...args] = browser ? argv.slice(2) : argv;
+  let rest = browser ? argv.slice(2) : argv;
+  const isolated = rest[0] === '--cross-origin-isolated';
+  if (isolated) rest = rest.slice(1);
+  const [testJs, ...args] = rest;
   if (!BROWSERS.includes(browser) || !testJs) {
-    process.stderr.write(`usage: browser_host.js --browser ${BROWSERS.join('|')} <test.js> [args...]\n`);
+    process.stderr.write(`usage: browser_host.js --browser ${BROWSERS.join('|')} [--cross-origin-isolated] <test.js> [args...]\n`);
     process.exit(2);
   }
   const env = {};
@@ -133,7 +138,7 @@ function main() {
     process.stdin.on('error', () => stop.abort('the launcher has gone'));
     process.stdin.resume();
   }
-  runInBrowser({ browser, testJs, args, env, signal: stop.signal }).then((status) => process.exit(status));
+  runInBrowser({ browser, testJs, args, env, isolated, signal: stop.signal }).then((status) => process.exit(status));
 }
 
 if (require.main === module) main();

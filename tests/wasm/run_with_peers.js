@@ -7,7 +7,11 @@
 //   chromium  a page of headless Chromium (browser_host.js, in a child node)
 //   firefox   a page of headless Firefox ESR (browser_host.js, WebDriver BiDi)
 //
-// Usage: node run_with_peers.js [--host node-ws|node-own|chromium|firefox] <test.js> [test arguments...]
+// Usage: node run_with_peers.js [--host node-ws|node-own|chromium|firefox] [--cross-origin-isolated]
+//                                <test.js> [test arguments...]
+//   --cross-origin-isolated  in a browser host, serve the page with COOP/COEP
+//                            headers (SharedArrayBuffer: programs built with
+//                            -pthread); node needs nothing
 //
 // A wasm program cannot spawn processes, so this launcher starts the echo
 // servers of tests/peers (npm ws, and Debian's python3-websockets through
@@ -97,13 +101,14 @@ function ownWebSocketFlags() {
 // Runs the test in a child node, or for chromium the node that drives the
 // browser (without this launcher's node flags, which are the program's);
 // resolves with its status.
-function runInHost(host, testJs, args, env) {
+function runInHost(host, testJs, args, env, isolated = false) {
   const program = [testJs, ...args];
+  const page = isolated ? ['--cross-origin-isolated'] : [];
   const command = {
     'node-ws': () => [...process.execArgv, '-r', path.join(__dirname, 'host_websocket.js'), ...program],
     'node-own': () => [...process.execArgv, ...ownWebSocketFlags(), ...program],
-    'chromium': () => [path.join(__dirname, 'browser_host.js'), '--browser', 'chromium', ...program],
-    'firefox': () => [path.join(__dirname, 'browser_host.js'), '--browser', 'firefox', ...program],
+    'chromium': () => [path.join(__dirname, 'browser_host.js'), '--browser', 'chromium', ...page, ...program],
+    'firefox': () => [path.join(__dirname, 'browser_host.js'), '--browser', 'firefox', ...page, ...program],
   }[host]();
   // browser_host.js stops the browser when its stdin, a pipe, ends (we died).
   const inBrowser = host === 'chromium' || host === 'firefox';
@@ -123,22 +128,26 @@ function parseArgs(argv) {
     host = argv[1];
     argv = argv.slice(2);
   }
+  const isolated = argv[0] === '--cross-origin-isolated';
+  if (isolated) argv = argv.slice(1);
   if (!HOSTS.includes(host) || !argv[0]) {
-    process.stderr.write(`usage: run_with_peers.js [--host ${HOSTS.join('|')}] <test.js> [args...]\n`);
+    process.stderr.write(`usage: run_with_peers.js [--host ${HOSTS.join('|')}] [--cross-origin-isolated] <test.js> [args...]\n`);
     process.exit(2);
   }
-  return { host, testJs: argv[0], args: argv.slice(1) };
+  return { host, isolated, testJs: argv[0], args: argv.slice(1) };
 }
 
 async function main() {
-  const { host, testJs, args } = parseArgs(process.argv.slice(2));
+  const { host, isolated, testJs, args } = parseArgs(process.argv.slice(2));
   if (args.some((a) => a.startsWith('--list'))) return runInHost('node-ws', testJs, args, process.env);
-  const [wsPort, pythonPort, refused, silent] = await Promise.all([
+  const [wsPort, pythonPort, silent] = await Promise.all([
     startPeer(process.execPath, [path.join(peersDir, 'ws_echo_server.js')]),
     startPeer('/usr/bin/python3', [path.join(peersDir, 'python_echo_server.py')]),
-    refusedPort(),
     silentListener(),
   ]);
+  // Picked once the peers listen: a port freed before they start could be
+  // the one a peer's listen(0) gets (seen once: "refused" connections opened).
+  const refused = await refusedPort();
   const testEnv = {
     DUPLEX_WS_PEER_PORT: String(wsPort),
     DUPLEX_PYTHON_PEER_PORT: String(pythonPort),
@@ -146,7 +155,7 @@ async function main() {
     DUPLEX_SILENT_PORT: String(silent),
     DUPLEX_TEST_HOST: host,
   };
-  return runInHost(host, testJs, args, { ...process.env, ...testEnv });
+  return runInHost(host, testJs, args, { ...process.env, ...testEnv }, isolated);
 }
 
 main().then((status) => {

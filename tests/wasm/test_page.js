@@ -45,13 +45,19 @@ function pageHtml(scriptName, config) {
 }
 
 /// Serves on 127.0.0.1 (an ephemeral port) `/`, a page that runs the program
-/// `testJs` with `config` ({arguments, env}), and the program's .js and .wasm,
-/// nothing else. Resolves with {url, close}.
-async function serveTestPage(testJs, config) {
+/// `testJs` with `config` ({arguments, env}), and the program's .js, .wasm and
+/// .worker.js (emscripten before 4 writes one for -pthread), nothing else.
+/// `isolated`: every response carries the headers that make the page cross-origin
+/// isolated (Cross-Origin-Opener-Policy: same-origin, Cross-Origin-Embedder-
+/// Policy: require-corp), without which a page has no SharedArrayBuffer and
+/// a program built with -pthread cannot start. Resolves with {url, close}.
+async function serveTestPage(testJs, config, { isolated = false } = {}) {
   const html = pageHtml(path.basename(testJs), config);
   const dir = path.dirname(path.resolve(testJs));
   const base = path.basename(testJs, '.js');
-  const files = new Set([`${base}.js`, `${base}.wasm`]);
+  const files = new Set([`${base}.js`, `${base}.wasm`, `${base}.worker.js`]);
+  const isolation = isolated
+    ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {};
   const server = http.createServer((req, res) => {
     let name = null;
     try {
@@ -60,9 +66,10 @@ async function serveTestPage(testJs, config) {
       name = null;  // a malformed path: 404
     }
     if (name === '') {
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }).end(html);
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', ...isolation })
+        .end(html);
     } else if (files.has(name)) {
-      res.writeHead(200, { 'Content-Type': TYPES[path.extname(name)], 'Cache-Control': 'no-store' });
+      res.writeHead(200, { 'Content-Type': TYPES[path.extname(name)], 'Cache-Control': 'no-store', ...isolation });
       fs.createReadStream(path.join(dir, name)).on('error', () => res.destroy()).pipe(res);
     } else {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');

@@ -4,6 +4,9 @@
 
 #include <emscripten/emscripten.h>
 
+#include <atomic>
+#include <cstdio>
+
 #include "duplex/error.hpp"
 #include "js_imports.hpp"
 
@@ -17,7 +20,7 @@ void BrowserBackend::post(std::function<void()> task) {
   wake();
 }
 
-void BrowserBackend::post_task(std::weak_ptr<Task> task) {
+void BrowserBackend::post_task(std::weak_ptr<PostedTask> task) {
   tasks_.emplace_back(std::move(task));
   wake();
 }
@@ -156,7 +159,10 @@ void BrowserBackend::run_tasks() {
 }
 
 BrowserBackend& browser_backend() {
-  static BrowserBackend backend;
+  // One per thread: with -pthread each thread that uses duplex (e.g. main()
+  // on a worker under -sPROXY_TO_PTHREAD) has its own host event loop and its
+  // own js-library state, so its own queue, timers and sockets.
+  static thread_local BrowserBackend backend;
   return backend;
 }
 
@@ -178,12 +184,33 @@ namespace duplex {
 
 Backend& default_backend() { return wasm::browser_backend(); }
 
+namespace {
+
+/// Says once per program, on stderr (the console's error stream), why run()
+/// returned at once: a program that expected it to wait would otherwise end
+/// with its sockets still connecting and no word of why.
+void tell_run_cannot_wait() {
+  static std::atomic<bool> told{false};
+  if (told.exchange(true)) return;
+  std::fputs(
+      "duplex::run() cannot wait in a program linked without -sASYNCIFY: start a coroutine with "
+      "duplex::spawn(...) and return from main (the host's event loop runs it), or link with -sASYNCIFY\n",
+      stderr);
+  std::fflush(stderr);
+}
+
+}  // namespace
+
 void run() {
   auto& backend = wasm::browser_backend();
   // Without ASYNCIFY nothing can wait here: the host's loop delivers the
   // events after main() has returned. Inside a task run() cannot wait either
   // (the host is already running us), so it returns at once there too.
-  if (!emscripten_has_asyncify() || backend.in_tasks) return;
+  if (!emscripten_has_asyncify()) {
+    tell_run_cannot_wait();
+    return;
+  }
+  if (backend.in_tasks) return;
   ++backend.run_depth;
   for (;;) {
     if (auto error = backend.take_exception()) {

@@ -22,7 +22,7 @@ class BrowserBackend final : public Backend {
   /// if any (see host_event), else a new one (setImmediate / MessageChannel).
   void post(std::function<void()> task) override;
   /// The same, without a std::function: the queue keeps the weak pointer.
-  void post_task(std::weak_ptr<Task> task) override;
+  void post_task(std::weak_ptr<PostedTask> task) override;
   /// The host's setTimeout; the task runs from that macrotask.
   std::unique_ptr<Timer> post_after(std::chrono::milliseconds delay, std::function<void()> task) override;
   /// Throws Error("NotSupportedError") for headers, origin, ca_file and client
@@ -83,15 +83,15 @@ class BrowserBackend final : public Backend {
   bool in_tasks = false;  ///< inside run_tasks()
 
  private:
-  /// A queued task: a function from post() or a Task from post_task(), which
+  /// A queued task: a function from post() or a PostedTask from post_task(), which
   /// core posts once per delivery of a socket's facts.
   struct Posted {
     // Built in place (emplace_back): a temporary would make the push an
     // invoke_ under em++'s JavaScript exceptions.
     explicit Posted(std::function<void()>&& f) noexcept : function(std::move(f)) {}
-    explicit Posted(std::weak_ptr<Task>&& t) noexcept : task(std::move(t)) {}
+    explicit Posted(std::weak_ptr<PostedTask>&& t) noexcept : task(std::move(t)) {}
     std::function<void()> function;
-    std::weak_ptr<Task> task;
+    std::weak_ptr<PostedTask> task;
     void run() {
       if (function)
         function();

@@ -19,9 +19,10 @@ namespace {
 
 class BrowserTransport;
 
-/// Live transports by socket id: facts for an id not here are dropped.
+/// Live transports by socket id: facts for an id not here are dropped. Per
+/// thread, as the js-library's ids are (each thread has its own).
 std::unordered_map<int, BrowserTransport*>& transports() {
-  static std::unordered_map<int, BrowserTransport*> map;
+  static thread_local std::unordered_map<int, BrowserTransport*> map;
   return map;
 }
 
@@ -120,7 +121,7 @@ std::string take(std::string* handle) {
 /// The payload of the message being reported: duplex_wasm_message_buffer
 /// sizes it, the js-library writes it, duplex_wasm_on_message takes it.
 std::string& inbox() {
-  static std::string payload;
+  static thread_local std::string payload;
   return payload;
 }
 

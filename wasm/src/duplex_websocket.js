@@ -14,9 +14,12 @@
 //     JavaScript exception inside wasm.
 // Facts go to C++ through the exported functions of browser_transport.cpp,
 // always from a host task (never inside the C++ call that caused them).
+// With -pthread each thread that opens sockets (a worker) runs its own copy of
+// this library with its own state, its own WebSocket global and event loop:
+// a socket's events run on the thread that created it.
 
 var LibraryDuplexWebSocket = {
-  $DuplexWs__deps: ['$DuplexWsQueue'],
+  $DuplexWs__deps: ['$DuplexWsQueue', '$DuplexWsKeepalive'],
   // The library object is serialized into the output: a Map is made at startup.
   $DuplexWs__postset: 'DuplexWs.sockets = new Map(); DuplexWs.polled = new Set();',
   $DuplexWs: {
@@ -107,6 +110,7 @@ var LibraryDuplexWebSocket = {
       var entry = DuplexWs.sockets.get(id);
       if (!entry) return null;
       DuplexWs.sockets.delete(id);
+      DuplexWsKeepalive.release();
       DuplexWs.polled.delete(id);
       for (var t in entry.timers) clearTimeout(entry.timers[t]);
       var ws = entry.ws;
@@ -279,9 +283,46 @@ var LibraryDuplexWebSocket = {
     },
   },
 
+  // On a pthread (main() under -sPROXY_TO_PTHREAD, or a thread of the app's
+  // own) emscripten ends the thread when its function returns unless
+  // something keeps that thread's runtime alive; its host events would then
+  // run on a thread that no longer exists. So there each socket, host timer
+  // and scheduled macrotask holds the runtime (emscripten's keepalive
+  // counter, as its own timers do), and once none is left the thread ends as
+  // emscripten ends it after a callback (maybeExit), unless something else
+  // holds it. The main thread is left as it was: its runtime lives on after
+  // main() unless -sEXIT_RUNTIME=1.
+  $DuplexWsKeepalive__deps: ['$runtimeKeepalivePush', '$runtimeKeepalivePop', '$maybeExit'],
+  $DuplexWsKeepalive: {
+    held: 0,
+    pending: false,
+    onThread: function() {
+      return typeof ENVIRONMENT_IS_PTHREAD !== 'undefined' && !!ENVIRONMENT_IS_PTHREAD;
+    },
+    hold: function() {
+      if (!DuplexWsKeepalive.onThread()) return;
+      ++DuplexWsKeepalive.held;
+      runtimeKeepalivePush();
+    },
+    release: function() {
+      if (!DuplexWsKeepalive.onThread() || DuplexWsKeepalive.held === 0) return;
+      --DuplexWsKeepalive.held;
+      runtimeKeepalivePop();
+      // Checked from a task of its own, outside any call into wasm.
+      if (DuplexWsKeepalive.held === 0 && !DuplexWsKeepalive.pending) {
+        DuplexWsKeepalive.pending = true;
+        setTimeout(function() {
+          DuplexWsKeepalive.pending = false;
+          if (DuplexWsKeepalive.held === 0) maybeExit();
+        }, 0);
+      }
+    },
+  },
+
   // Macrotasks for Backend::post(): setImmediate where it exists (node), else a
   // MessageChannel (browsers; setTimeout(0) is clamped to 4 ms when nested).
   // C++ asks for one only when none is pending (BrowserBackend::wake).
+  $DuplexWsQueue__deps: ['$DuplexWsKeepalive'],
   $DuplexWsQueue: {
     schedule: null,
 
@@ -297,7 +338,10 @@ var LibraryDuplexWebSocket = {
       }
     },
     init: function() {
-      var run = function() { _duplex_wasm_run_tasks(); };
+      var run = function() {
+        DuplexWsKeepalive.release();
+        _duplex_wasm_run_tasks();
+      };
       if (typeof setImmediate === 'function') {
         DuplexWsQueue.schedule = function() { setImmediate(run); };
       } else if (typeof MessageChannel === 'function') {
@@ -313,6 +357,7 @@ var LibraryDuplexWebSocket = {
   duplex_ws_schedule_tasks__deps: ['$DuplexWsQueue'],
   duplex_ws_schedule_tasks: function() {
     if (!DuplexWsQueue.schedule) DuplexWsQueue.init();
+    DuplexWsKeepalive.hold();  // until it runs
     DuplexWsQueue.schedule();
   },
 
@@ -328,6 +373,7 @@ var LibraryDuplexWebSocket = {
     var id = DuplexWs.nextId++;
     var entry = {ws: null, errored: false, pending: 0, since: 0, maxMessage: maxMessage, timers: {}};
     DuplexWs.sockets.set(id, entry);
+    DuplexWsKeepalive.hold();  // until forget()
     var list = protocolsLength ? DuplexWs.text(protocols, protocolsLength).split(',') : [];
     try {
       if (typeof WebSocket !== 'function') throw new Error('this host has no WebSocket');
@@ -407,20 +453,23 @@ var LibraryDuplexWebSocket = {
 
   // Backend::post_after: a host timer that calls back into C++ by id.
   $DuplexWsTimers: {nextId: 1, handles: {}},
-  duplex_ws_set_timer__deps: ['$DuplexWsTimers'],
+  duplex_ws_set_timer__deps: ['$DuplexWsTimers', '$DuplexWsKeepalive'],
   duplex_ws_set_timer: function(delayMs) {
     var id = DuplexWsTimers.nextId++;
+    DuplexWsKeepalive.hold();  // until it fires or is cleared
     DuplexWsTimers.handles[id] = setTimeout(function() {
       delete DuplexWsTimers.handles[id];
+      DuplexWsKeepalive.release();
       _duplex_wasm_on_timer(id);
     }, delayMs);
     return id;
   },
-  duplex_ws_clear_timer__deps: ['$DuplexWsTimers'],
+  duplex_ws_clear_timer__deps: ['$DuplexWsTimers', '$DuplexWsKeepalive'],
   duplex_ws_clear_timer: function(id) {
     if (!(id in DuplexWsTimers.handles)) return;
     clearTimeout(DuplexWsTimers.handles[id]);
     delete DuplexWsTimers.handles[id];
+    DuplexWsKeepalive.release();
   },
 
   // Sockets in the Map: what a leak check counts.

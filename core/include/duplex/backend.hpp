@@ -46,14 +46,14 @@ class DUPLEX_API Timer {
 };
 
 /// Something to run on a backend's loop, posted by weak reference (see
-/// Backend::post_task).
-class DUPLEX_API Task {
+/// Backend::post_task). (duplex::Task<T> is the coroutine type, task.hpp.)
+class DUPLEX_API PostedTask {
  public:
   /// Runs on the loop.
   virtual void run() = 0;
 
  protected:
-  ~Task() = default;
+  ~PostedTask() = default;
 };
 
 /// An event loop plus a transport factory. Native: `duplex::native::AsioBackend`
@@ -61,13 +61,20 @@ class DUPLEX_API Task {
 class DUPLEX_API Backend {
  public:
   virtual ~Backend() = default;
-  /// Run `task` later on this backend's loop, never inside the caller.
+  /// Run `task` later on this backend's loop, never inside the caller. Tasks
+  /// posted from one thread run in the order they were posted.
+  /// Thread safety: natively (AsioBackend) any thread may call it, at any
+  /// time while the backend exists (it is asio::post on the io_context): the
+  /// way, besides duplex::Sender, to hand work to a socket's thread. On
+  /// WebAssembly the backend is its thread's own and not thread-safe: call it
+  /// only on the thread that runs its loop. Every other member of a backend
+  /// belongs to its loop's thread.
   virtual void post(std::function<void()> task) = 0;
   /// Run `task->run()` later on this backend's loop, never inside the caller,
   /// unless the task object is gone by then. The same as posting a lambda that
   /// locks the weak pointer, but a backend can do it without allocating (the
   /// native one does): core posts one per message it delivers.
-  virtual void post_task(std::weak_ptr<Task> task) {
+  virtual void post_task(std::weak_ptr<PostedTask> task) {
     post([task = std::move(task)] {
       if (const auto alive = task.lock()) alive->run();
     });
@@ -106,7 +113,9 @@ DUPLEX_API Capabilities capabilities();
 /// host's loop runs the sockets; in a program linked with `-sASYNCIFY`, run()
 /// yields to the host (emscripten_sleep) until no socket of the default backend
 /// is connecting, open or closing and no event is left to deliver; without
-/// ASYNCIFY it returns at once and events arrive after `main` has returned.
+/// ASYNCIFY it cannot wait: the first call says so once on stderr (pointing at
+/// duplex::spawn and at -sASYNCIFY) and it returns at once; events then arrive
+/// after `main` has returned. Each WebAssembly thread has its own default backend.
 DUPLEX_API void run();
 
 }  // namespace duplex

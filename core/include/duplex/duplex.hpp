@@ -8,5 +8,7 @@
 #include "duplex/event.hpp"
 #include "duplex/options.hpp"
 #include "duplex/reconnecting_websocket.hpp"
+#include "duplex/task.hpp"
 #include "duplex/url.hpp"
 #include "duplex/websocket.hpp"
+#include "duplex/websocket_stream.hpp"

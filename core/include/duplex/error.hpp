@@ -13,9 +13,12 @@ namespace duplex {
 /// `name()` is the DOMException name the standard prescribes: "SyntaxError",
 /// "InvalidStateError", "InvalidAccessError", "NotSupportedError" for an
 /// option the backend cannot honour, "OperationError" for a send() past
-/// Options::max_buffered_amount, or "TypeError" for a typed listener whose
-/// event class is not the one dispatched under its type. Network failures never throw: they arrive
-/// as `error` then `close` events.
+/// Options::max_buffered_amount, "TypeError" for a typed listener whose event
+/// class is not the one dispatched under its type, "WrongThreadError" for a
+/// call from a thread that is not the socket's loop's (see duplex::Sender),
+/// "AbortError" for a WebSocketStream whose opening was aborted.
+/// Network failures never throw from WebSocket: they arrive as `error` then
+/// `close` events (WebSocketStream's awaitables throw them as WebSocketError).
 class DUPLEX_API Error : public std::runtime_error {
  public:
   Error(std::string name, const std::string& message)

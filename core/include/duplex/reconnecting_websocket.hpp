@@ -112,7 +112,7 @@ class DUPLEX_API ReconnectEvent : public Event {
 /// (attempt, delay) before each wait; `giveup` when retries stop without
 /// close() having been called; `bufferedamountlow`; `pong`. Messages sent are not
 /// replayed on the next connection: resend what matters from `open`.
-/// Same threading rules as WebSocket; move-only.
+/// Same threading rules as WebSocket (other threads use sender()); move-only.
 class DUPLEX_API ReconnectingWebSocket : public detail::SocketSpellings<ReconnectingWebSocket> {
  public:
   using Listener = std::function<void(const Event&)>;
@@ -198,6 +198,12 @@ class DUPLEX_API ReconnectingWebSocket : public detail::SocketSpellings<Reconnec
   ListenerId add_event_listener(std::string_view type, Listener listener, bool once = false);
   using SocketSpellings<ReconnectingWebSocket>::add_event_listener;
   bool remove_event_listener(std::string_view type, ListenerId id);
+
+  /// As WebSocket::sender(): sends and closes from other threads, on whichever
+  /// connection is current when the call reaches the loop. What is handed over
+  /// while connecting or waiting to retry waits for the next `open` (after its
+  /// listeners); it is dropped once the socket stops (close(), giveup).
+  Sender sender(Sender::ErrorHandler on_error = {});
 
   class State;  ///< implementation detail (core/src)
 

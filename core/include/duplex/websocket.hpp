@@ -1,15 +1,26 @@
 #pragma once
 // duplex::WebSocket — the WebSocket interface of the WHATWG WebSockets Standard in C++.
 //
-// Threading model: a WebSocket belongs to one backend's event loop. Create it,
-// call its members and drop it on the thread that runs that loop (or before the
-// loop runs); every handler runs on that thread, from the loop, never inside a
-// call the application made (the constructor, send(), close()). Natively the
-// default loop is run by duplex::run(); an application that owns an
-// asio::io_context passes a duplex::native::AsioBackend over it instead, and
-// whichever thread runs that io_context is the socket's thread (use one thread,
-// or a strand-free single-threaded context). Nothing here is locked: a socket is
-// not to be touched from two threads at once.
+// Threading model: a WebSocket belongs to the thread that runs its backend's
+// event loop. Create it, call its members and drop it on that thread (setup
+// before the loop first runs may happen on any one thread); every handler runs
+// there, from the loop, never inside a call the application made (the
+// constructor, send(), close()). Natively the default loop is run by
+// duplex::run(); an application that owns an asio::io_context passes a
+// duplex::native::AsioBackend over it, and the thread that runs that
+// io_context (one thread) is the socket's. Nothing in a socket is locked.
+//
+// Other threads hand work over instead of calling members: sender() gives a
+// copyable, thread-safe duplex::Sender whose send() and close() are queued to
+// the loop in order (sender.hpp has the rules); anything else goes through
+// Backend::post (thread-safe natively), whose task runs on the loop.
+//
+// The wrong-thread check: once the loop has delivered the socket's first
+// event on thread T, a throwing member called on another thread throws
+// Error("WrongThreadError") before touching anything (the noexcept getters
+// and setters are not checked). On when the library is built without NDEBUG,
+// and in release builds configured with -DDUPLEX_THREAD_CHECKS=ON; its cost is
+// one thread-id compare per call (see thread_checks_enabled()).
 
 #include <cstddef>
 #include <cstdint>
@@ -29,6 +40,7 @@
 #include "duplex/export.hpp"
 #include "duplex/handshake_response.hpp"
 #include "duplex/options.hpp"
+#include "duplex/sender.hpp"
 
 namespace duplex {
 
@@ -170,6 +182,13 @@ class DUPLEX_API WebSocket : public detail::SocketSpellings<WebSocket> {
   /// DOM `removeEventListener`: a listener removed during dispatch does not run.
   /// Returns false if no such listener was registered.
   bool remove_event_listener(std::string_view type, ListenerId id);
+
+  /// Beyond WHATWG: a thread-safe handle for sending on this socket from other
+  /// threads (see sender.hpp for the order, CONNECTING and lifetime rules).
+  /// `on_error` runs on the loop with an Error a handed-over call threw there
+  /// (e.g. OperationError); without one that Error leaves the loop. Call it on
+  /// the loop's thread (or before the loop runs), like every member.
+  Sender sender(Sender::ErrorHandler on_error = {});
 
   class State;  ///< implementation detail (core/src)
 

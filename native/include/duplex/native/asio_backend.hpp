@@ -5,7 +5,8 @@
 // its io_context; handlers run there, from the loop. Run the io_context on one
 // thread (io_context::run from a single thread, or a concurrency hint of 1):
 // nothing in duplex is locked. Several backends on several io_contexts on
-// several threads are independent.
+// several threads are independent. Other threads hand work over with a
+// socket's sender() (duplex/sender.hpp) or with post(), which is thread-safe.
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -43,10 +44,11 @@ class DUPLEX_API AsioBackend final : public Backend {
   /// The io_context sockets of this backend run on.
   boost::asio::io_context& context() noexcept { return io_; }
 
+  /// asio::post on the io_context: callable from any thread (Backend::post).
   void post(std::function<void()> task) override;
   /// Posts a lambda holding the weak pointer straight to Asio, whose handler
   /// memory is recycled: no allocation per task.
-  void post_task(std::weak_ptr<Task> task) override;
+  void post_task(std::weak_ptr<PostedTask> task) override;
   /// An asio::steady_timer on the io_context (native/src/asio_timer.cpp).
   std::unique_ptr<Timer> post_after(std::chrono::milliseconds delay, std::function<void()> task) override;
   void check_options(const Options& options) const override;

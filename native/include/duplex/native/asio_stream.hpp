@@ -1,0 +1,141 @@
+#pragma once
+// Asio completion tokens over duplex::WebSocketStream: the stream's callback
+// primitives (when_opened, when_read, when_written, when_closed) as Asio
+// asynchronous operations, so that code written with asio::awaitable (or any
+// other completion token: a callback, asio::deferred, ...) drives a stream:
+//
+//   boost::asio::io_context io;
+//   duplex::native::AsioBackend backend(io);
+//   boost::asio::co_spawn(io, [&]() -> boost::asio::awaitable<void> {
+//     duplex::WebSocketStream stream(backend, "wss://example.com/");
+//     co_await duplex::native::async_opened(stream, boost::asio::use_awaitable);
+//     co_await duplex::native::async_write(stream, {duplex::Message::Kind::text, "hi"}, boost::asio::use_awaitable);
+//     auto reply = co_await duplex::native::async_read(stream, boost::asio::use_awaitable);
+//     stream.close();
+//     co_await duplex::native::async_closed(stream, boost::asio::use_awaitable);
+//   }, boost::asio::detached);
+//   io.run();
+//
+// Preconditions, for every function here:
+// - The stream is on an AsioBackend over the io_context whose thread starts
+//   the operation, and the completion handler's associated executor (for
+//   asio::use_awaitable: the coroutine's executor) runs on that same
+//   io_context: the stream is not thread-safe (AsioBackend's threading
+//   model), and its callbacks run on that loop.
+// - The stream outlives the operation. Destroying it with an operation
+//   pending drops the handler without calling it (an awaiting coroutine is
+//   destroyed, never resumed).
+//
+// Errors arrive as the std::exception_ptr first argument of the handler
+// (asio::use_awaitable rethrows it): duplex::WebSocketError after a failed
+// connection, duplex::Error("AbortError") after abort(), duplex::Error
+// ("InvalidStateError") for a write after close(); the same exceptions the
+// stream's own awaitables throw (core/include/duplex/websocket_stream.hpp).
+//
+// Completion: never inside the initiating call (the stream's callbacks run
+// from its loop), then through the handler's associated executor as Asio
+// requires (asio::dispatch: at once when the callback already runs in that
+// executor, e.g. the io_context itself; queued to it otherwise, e.g. a
+// strand). Until then the operation counts as outstanding work of that
+// executor, so io_context::run() does not return while one is pending.
+// Per-operation cancellation (cancellation slots) is not supported: cancel an
+// opening handshake with WebSocketStream::abort(), end reading with close().
+
+#include <boost/asio/append.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/prefer.hpp>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <utility>
+
+#include "duplex/transport.hpp"
+#include "duplex/websocket_stream.hpp"
+
+namespace duplex::native {
+
+namespace asio_stream_detail {
+
+/// A completion handler shared by a copyable callback (the stream's
+/// callbacks are std::function, Asio's handlers are move-only), with the
+/// outstanding work of its executor tracked until it is called.
+template <class Handler>
+class PendingHandler {
+ public:
+  explicit PendingHandler(Handler handler)
+      : work_(boost::asio::prefer(boost::asio::get_associated_executor(handler),
+                                  boost::asio::execution::outstanding_work.tracked)),
+        handler_(std::move(handler)) {}
+
+  /// Hands the result to the handler through its associated executor (at
+  /// once if the caller already runs in it, queued to it otherwise).
+  template <class... Args>
+  void complete(Args&&... args) {
+    [[maybe_unused]] auto work = std::move(work_);  // released once the handler is on its way
+    boost::asio::dispatch(boost::asio::append(std::move(handler_), std::forward<Args>(args)...));
+  }
+
+ private:
+  using Work = std::decay_t<decltype(boost::asio::prefer(std::declval<boost::asio::associated_executor_t<Handler>>(),
+                                                         boost::asio::execution::outstanding_work.tracked))>;
+  Work work_;
+  Handler handler_;
+};
+
+/// The stream callback that completes `handler` (a copyable wrapper of it).
+template <class Handler>
+auto completing(Handler handler) {
+  auto pending = std::make_shared<PendingHandler<Handler>>(std::move(handler));
+  return [pending](auto&&... args) { pending->complete(std::forward<decltype(args)>(args)...); };
+}
+
+}  // namespace asio_stream_detail
+
+/// Waits for the opening handshake: void(std::exception_ptr, WebSocketOpenInfo)
+/// (the negotiated protocol and extensions). The error is a WebSocketError if
+/// the connection failed, Error("AbortError") after stream.abort().
+/// WHATWG WebSocketStream draft §opened.
+template <class CompletionToken>
+auto async_opened(WebSocketStream& stream, CompletionToken&& token) {
+  return boost::asio::async_initiate<CompletionToken, void(std::exception_ptr, WebSocketOpenInfo)>(
+      [&stream](auto handler) { stream.when_opened(asio_stream_detail::completing(std::move(handler))); }, token);
+}
+
+/// Reads the next whole message: void(std::exception_ptr, std::optional<Message>);
+/// std::nullopt is the end of the stream (the server closed, or close()
+/// completed). One read at a time. The error is a WebSocketError after a
+/// failure. WHATWG WebSocketStream draft §readable.
+template <class CompletionToken>
+auto async_read(WebSocketStream& stream, CompletionToken&& token) {
+  return boost::asio::async_initiate<CompletionToken, void(std::exception_ptr, std::optional<Message>)>(
+      [&stream](auto handler) { stream.when_read(asio_stream_detail::completing(std::move(handler))); }, token);
+}
+
+/// Sends `message`: void(std::exception_ptr), called once the stream has
+/// accepted it (its buffered amount is within
+/// WebSocketStreamOptions::write_buffer_limit). The error is
+/// Error("InvalidStateError") after close(), a WebSocketError after a
+/// failure. WHATWG WebSocketStream draft §writable.
+template <class CompletionToken>
+auto async_write(WebSocketStream& stream, Message message, CompletionToken&& token) {
+  return boost::asio::async_initiate<CompletionToken, void(std::exception_ptr)>(
+      [&stream](auto handler, Message message) {
+        stream.when_written(std::move(message), asio_stream_detail::completing(std::move(handler)));
+      },
+      token, std::move(message));
+}
+
+/// Waits for the end of the connection: void(std::exception_ptr,
+/// WebSocketCloseInfo) (the close code and reason of a clean close). The
+/// error is a WebSocketError when it was not clean, Error("AbortError") after
+/// stream.abort(). WHATWG WebSocketStream draft §closed.
+template <class CompletionToken>
+auto async_closed(WebSocketStream& stream, CompletionToken&& token) {
+  return boost::asio::async_initiate<CompletionToken, void(std::exception_ptr, WebSocketCloseInfo)>(
+      [&stream](auto handler) { stream.when_closed(asio_stream_detail::completing(std::move(handler))); }, token);
+}
+
+}  // namespace duplex::native
