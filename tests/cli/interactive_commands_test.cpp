@@ -22,14 +22,14 @@ TEST_CASE("a line without a leading slash is text, unchanged", "[cli][interactiv
   }
 }
 
-TEST_CASE("// sends a text that starts with one slash", "[cli][interactive]") {
+TEST_CASE("command // sends a text that starts with one slash", "[cli][interactive]") {
   CHECK(parse_command("//ping").kind == Kind::text);
   CHECK(parse_command("//ping").data == "/ping");
   CHECK(parse_command("//").data == "/");
   CHECK(parse_command("///x").data == "//x");
 }
 
-TEST_CASE("/ping takes the rest of the line as its payload", "[cli][interactive]") {
+TEST_CASE("command /ping takes the rest of the line as its payload", "[cli][interactive]") {
   CHECK(parse_command("/ping").kind == Kind::ping);
   CHECK(parse_command("/ping").data.empty());
   CHECK(parse_command("/ping hello").data == "hello");
@@ -38,13 +38,13 @@ TEST_CASE("/ping takes the rest of the line as its payload", "[cli][interactive]
   CHECK(parse_command(std::string("/ping ") + std::string(125, 'p')).kind == Kind::ping);
 }
 
-TEST_CASE("/ping refuses a payload over 125 bytes (RFC 6455 5.5)", "[cli][interactive]") {
+TEST_CASE("command /ping refuses a payload over 125 bytes (RFC 6455 5.5)", "[cli][interactive]") {
   const Command command = parse_command(std::string("/ping ") + std::string(126, 'p'));
   CHECK(command.kind == Kind::invalid);
   CHECK(command.error.find("125") != std::string::npos);
 }
 
-TEST_CASE("/close takes an optional code and an optional reason", "[cli][interactive]") {
+TEST_CASE("command /close takes an optional code and an optional reason", "[cli][interactive]") {
   const Command bare = parse_command("/close");
   CHECK(bare.kind == Kind::close);
   CHECK_FALSE(bare.code);
@@ -64,7 +64,7 @@ TEST_CASE("/close takes an optional code and an optional reason", "[cli][interac
   CHECK(parse_command("/close 4999  spaced ").reason == "spaced");
 }
 
-TEST_CASE("/close refuses codes close() would refuse and non-numbers", "[cli][interactive]") {
+TEST_CASE("command /close refuses codes close() would refuse and non-numbers", "[cli][interactive]") {
   for (const char* line : {"/close abc", "/close 40x0", "/close -1", "/close 70000", "/close 1001", "/close 2999",
                            "/close 5000", "/close 0"}) {
     INFO(line);
@@ -78,14 +78,14 @@ TEST_CASE("/close refuses codes close() would refuse and non-numbers", "[cli][in
   CHECK(parse_command("/close 1000 " + std::string(123, 'r')).kind == Kind::close);
 }
 
-TEST_CASE("/binary decodes hex digits, spaces between bytes allowed", "[cli][interactive]") {
+TEST_CASE("command /binary decodes hex digits, spaces between bytes allowed", "[cli][interactive]") {
   const Command command = parse_command("/binary 48656c6C6f");
   CHECK(command.kind == Kind::binary);
   CHECK(command.data == "Hello");
   CHECK(parse_command("/binary 00 ff 7F").data == std::string("\x00\xff\x7f", 3));
 }
 
-TEST_CASE("/binary refuses odd, split or non-hex digits and an empty payload", "[cli][interactive]") {
+TEST_CASE("command /binary refuses odd, split or non-hex digits and an empty payload", "[cli][interactive]") {
   for (const char* line : {"/binary", "/binary ", "/binary 4", "/binary 4 8", "/binary zz", "/binary 0x41"}) {
     INFO(line);
     const Command command = parse_command(line);
@@ -95,7 +95,7 @@ TEST_CASE("/binary refuses odd, split or non-hex digits and an empty payload", "
   CHECK(parse_command("/binary").error == "/binary needs hex digits");
 }
 
-TEST_CASE("/quit and /help take no arguments", "[cli][interactive]") {
+TEST_CASE("command /quit and /help take no arguments", "[cli][interactive]") {
   CHECK(parse_command("/quit").kind == Kind::quit);
   CHECK(parse_command("/help").kind == Kind::help);
   CHECK(parse_command("/help ").kind == Kind::help);
