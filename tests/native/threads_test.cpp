@@ -112,7 +112,7 @@ TEST_CASE("4 threads hand 100000 sends to one socket and each thread's arrive in
   CHECK(io.stopped());  // returned because nothing was left, not on the deadline
 }
 
-TEST_CASE("Senders on other threads stop cleanly when the loop destroys the socket", "[native][threads]") {
+TEST_CASE("Senders on other threads stop cleanly when the loop destroys the socket", "[native][threads][nowine]") {
   auto peer = start_ws_peer();
   boost::asio::io_context io;
   native::AsioBackend backend(io);
