@@ -254,6 +254,8 @@ int main() {
     emscripten_set_click_callback(button.selector, const_cast<Button*>(&button), EM_FALSE, on_click);
   emscripten_set_keydown_callback("#message", nullptr, EM_FALSE, on_key);
   demo.connect();
-  duplex::run();  // returns at once here: the browser's event loop runs the socket
-  return 0;       // the runtime stays alive (-sEXIT_RUNTIME=0)
+  // No duplex::run(): without -sASYNCIFY it cannot wait. Returning hands
+  // over to the browser's event loop, which runs the socket; the runtime
+  // stays alive (-sEXIT_RUNTIME=0).
+  return 0;
 }
