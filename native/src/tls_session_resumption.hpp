@@ -42,7 +42,7 @@ class TlsResumption {
  private:
   friend int on_new_tls_session(SSL* ssl, SSL_SESSION* session);
 
-  std::shared_ptr<TlsSessionCache> cache_;     // shared: a session may outlive its backend
+  std::shared_ptr<TlsSessionCache> cache_;    // shared: a session may outlive its backend
   std::shared_ptr<const TlsSessionKey> key_;  // null: resumption off
 };
 

@@ -104,7 +104,7 @@ TEST_CASE("TlsSessionCache: forget drops a key's sessions", "[native][tls][resum
 TEST_CASE("TlsSessionCache: a session is offered only for an equal key", "[native][tls][resumption]") {
   TlsSessionCache cache;
   cache.store(key("a", 443), make_session(TLS1_3_VERSION, 1).get());
-  CHECK_FALSE(cache.take(key("b", 443), start));  // another host (and SNI)
+  CHECK_FALSE(cache.take(key("b", 443), start));   // another host (and SNI)
   CHECK_FALSE(cache.take(key("a", 8443), start));  // another port
   TlsSessionKey other_trust = key("a", 443);
   other_trust.trust.ca_pem = "another CA";
