@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "support/peers.hpp"
+#include "support/proxies.hpp"
 
 namespace duplex::test {
 namespace {
@@ -141,6 +142,24 @@ TEST_CASE("a session is offered only to connections with the same host, port and
   CHECK(handshake_kind(io, backend, url, same_ca_as_text) == "resumed");
   CHECK(handshake_kind(io, backend, by_address, trusting_test_ca()) == "resumed");
   CHECK(counted(backend) == Counts{5, 3});
+}
+
+// TLS runs end to end through the tunnel, so the TLS peer is the same server.
+TEST_CASE("a session received directly is resumed through an HTTP CONNECT proxy", "[native][tls][resumption][proxy]") {
+  const auto& certs = test_certificates();
+  auto peer = start_ws_peer_tls(certs.server_cert, certs.server_key);
+  auto proxy = start_tinyproxy();
+  boost::asio::io_context io;
+  AsioBackend backend(io);
+  const std::string url = peer.url("/tls-resumed");
+  Options direct = trusting_test_ca();
+  direct.proxy = "direct";
+  Options proxied = trusting_test_ca();
+  proxied.proxy = proxy.url("http");
+  CHECK(handshake_kind(io, backend, url, direct) == "full");
+  CHECK(handshake_kind(io, backend, url, proxied) == "resumed");
+  CHECK(handshake_kind(io, backend, url, direct) == "resumed");
+  CHECK(counted(backend) == Counts{1, 2});
 }
 
 TEST_CASE("a ticket past the lifetime the server gave it is not offered", "[native][tls][resumption]") {
