@@ -61,6 +61,7 @@ class DUPLEX_API AsioBackend final : public Backend {
     std::uint64_t resumed = 0;  ///< resumed an earlier connection's session (Options::tls_session_resumption)
   };
   /// Counts of TLS handshakes, full and resumed, since the backend was made.
+  /// Read it on the loop thread, like the rest of the backend's state.
   TlsHandshakes tls_handshakes() const noexcept;
 
  private:
