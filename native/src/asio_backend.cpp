@@ -6,6 +6,8 @@
 #include "openssl_random.hpp"
 #include "tls_context.hpp"
 #include "tls_context_cache.hpp"
+#include "tls_session_cache.hpp"
+#include "tls_session_resumption.hpp"
 
 namespace duplex::native {
 namespace {
@@ -31,10 +33,12 @@ class AsioTransport final : public Transport {
 
 /// TLS contexts are shared between connections with equal TLS options
 /// (tls_context_cache.hpp): building one can cost milliseconds. The default one (system trust store, no client
-/// certificate) is kept for the backend's life.
+/// certificate) is kept for the backend's life. Sessions for resumption are
+/// kept per backend too (shared: a connection may outlive its backend).
 struct AsioBackend::TlsCache {
   TlsContextCache contexts;
   std::shared_ptr<boost::asio::ssl::context> shared_default;
+  std::shared_ptr<TlsSessionCache> sessions = std::make_shared<TlsSessionCache>();
 };
 
 AsioBackend::AsioBackend(boost::asio::io_context& io, AsioBackendConfig config)
@@ -66,22 +70,36 @@ Capabilities AsioBackend::capabilities() const {
   return c;
 }
 
+AsioBackend::TlsHandshakes AsioBackend::tls_handshakes() const noexcept {
+  const auto counted = tls_cache_->sessions->handshakes();
+  return {counted.full, counted.resumed};
+}
+
 std::unique_ptr<Transport> AsioBackend::connect(ConnectRequest request, TransportEvents& events) {
   std::shared_ptr<boost::asio::ssl::context> tls;
   std::string tls_error;
+  TlsResumption resumption;
   if (request.url.secure) {
     try {
+      TlsContextKey trust;  // the default context's key: every TLS option at its default
       if (needs_own_tls_context(request.options)) {
-        tls = tls_cache_->contexts.get(request.options);
+        trust = TlsContextKey::of(request.options);
+        tls = tls_cache_->contexts.get(trust, request.options);
       } else {
         if (!tls_cache_->shared_default) tls_cache_->shared_default = tls_cache_->contexts.get(request.options);
         tls = tls_cache_->shared_default;
       }
+      std::shared_ptr<const TlsSessionKey> key;
+      if (request.options.tls_session_resumption)
+        key = std::make_shared<const TlsSessionKey>(
+            TlsSessionKey{request.url.host_name(), request.url.port, std::move(trust)});
+      resumption = TlsResumption(tls_cache_->sessions, std::move(key));
     } catch (const std::exception& e) {
       tls_error = e.what();  // a network-side failure: reported as error + close, never thrown
     }
   }
-  auto session = std::make_shared<AsioSession>(io_, std::move(tls), std::move(request), events, config_.resolver);
+  auto session = std::make_shared<AsioSession>(io_, std::move(tls), std::move(request), events, config_.resolver,
+                                               std::move(resumption));
   if (tls_error.empty())
     session->start();
   else

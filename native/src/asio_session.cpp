@@ -38,10 +38,11 @@ constexpr std::size_t max_bytes_written_at_once = 16 * 1024;
 // and asio_session_liveness.cpp (heartbeat, idle timeout).
 
 AsioSession::AsioSession(asio::io_context& io, std::shared_ptr<asio::ssl::context> tls, ConnectRequest request,
-                         TransportEvents& events, SessionResolver resolver)
+                         TransportEvents& events, SessionResolver resolver, TlsResumption resumption)
     : io_(io),
       scratch_(ReadScratch::of(io)),
       tls_context_(std::move(tls)),
+      tls_resumption_(std::move(resumption)),
       request_(std::move(request)),
       events_(&events),
       resolver_(io),

@@ -21,6 +21,7 @@
 #include "duplex/transport.hpp"
 #include "proxy/proxy_config.hpp"
 #include "read_scratch.hpp"
+#include "tls_session_resumption.hpp"
 
 namespace duplex::native {
 
@@ -39,7 +40,7 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   static constexpr std::size_t max_frames_per_write = 64;
 
   AsioSession(boost::asio::io_context& io, std::shared_ptr<boost::asio::ssl::context> tls, ConnectRequest request,
-              TransportEvents& events, SessionResolver resolver = {});
+              TransportEvents& events, SessionResolver resolver = {}, TlsResumption resumption = {});
 
   /// Resolve, connect, TLS, opening handshake; then read until the connection ends.
   void start();
@@ -145,6 +146,7 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   boost::asio::io_context& io_;
   ReadScratch& scratch_;
   std::shared_ptr<boost::asio::ssl::context> tls_context_;
+  TlsResumption tls_resumption_;  // wss://: offers a cached session, keeps the server's new ones
   ConnectRequest request_;
   TransportEvents* events_;
   bool terminal_reported_ = false;

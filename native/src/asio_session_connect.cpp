@@ -163,8 +163,10 @@ void AsioSession::start_tls() {
   tls_stream* tls_layer = tls();
   if (tls_layer == nullptr) return send_handshake_request();
   prepare_tls_session(tls_layer->native_handle(), request_.url.host_name(), request_.options);
+  tls_resumption_.offer(tls_layer->native_handle());
   tls_layer->async_handshake(asio::ssl::stream_base::client, [self = shared_from_this()](const error_code& e) {
     if (self->phase_ == Phase::ended) return;
+    self->tls_resumption_.handshake_ended(self->tls()->native_handle(), !e);
     if (e) return self->fail(tls_failure(self->tls()->native_handle(), e));
     self->send_handshake_request();
   });

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "tls/trust_store.hpp"
+#include "tls_session_resumption.hpp"
 
 namespace duplex::native {
 namespace ssl = boost::asio::ssl;
@@ -64,6 +65,7 @@ std::shared_ptr<ssl::context> make_tls_context(const Options& options) {
     load("CA certificates", "(ca_pem)",
          [&](auto& e) { context->add_certificate_authority(boost::asio::buffer(options.ca_pem), e); });
   load_client_certificate(*context, options);
+  enable_tls_session_resumption(context->native_handle());
   return context;
 }
 

@@ -26,7 +26,10 @@ TlsContextKey TlsContextKey::of(const Options& options) {
 }
 
 std::shared_ptr<boost::asio::ssl::context> TlsContextCache::get(const Options& options) {
-  TlsContextKey key = TlsContextKey::of(options);
+  return get(TlsContextKey::of(options), options);
+}
+
+std::shared_ptr<boost::asio::ssl::context> TlsContextCache::get(const TlsContextKey& key, const Options& options) {
   if (auto found = live_.find(key); found != live_.end()) {
     if (auto context = found->second.lock()) {
       remember(context);
@@ -37,7 +40,7 @@ std::shared_ptr<boost::asio::ssl::context> TlsContextCache::get(const Options& o
   ++built_;
   ++built_everywhere;
   std::erase_if(live_, [](const auto& entry) { return entry.second.expired(); });
-  live_.insert_or_assign(std::move(key), context);
+  live_.insert_or_assign(key, context);
   remember(context);
   return context;
 }

@@ -67,6 +67,8 @@ class TlsContextCache {
   /// equal key is still alive, else a new one from make_tls_context.
   /// Throws std::runtime_error as make_tls_context does (nothing is cached then).
   std::shared_ptr<boost::asio::ssl::context> get(const Options& options);
+  /// The same, with `key` == TlsContextKey::of(options) already made.
+  std::shared_ptr<boost::asio::ssl::context> get(const TlsContextKey& key, const Options& options);
 
   /// Contexts this cache has built so far.
   std::size_t built() const noexcept { return built_; }

@@ -20,9 +20,12 @@ namespace bench {
 using clock = std::chrono::steady_clock;
 
 /// Command line shared by all clients:
-///   --port P --mode pingpong|bulk|handshake|idle --conns N --size BYTES
+///   --port P --mode pingpong|bulk|handshake|idle|reconnect --conns N --size BYTES
 ///   --msgs TOTAL --window W --payload binary|ascii|utf8|json --deflate --tls
-///   --sequential --cpu C --ca FILE
+///   --sequential --cpu C --ca FILE --resume on|off
+/// reconnect: opens one connection, closes it once open, opens the next once
+/// closed, `conns` times. --resume: TLS session resumption on or off (default:
+/// what the client does unless told, i.e. duplex on, the others off).
 struct Args {
   int port = 9001;
   std::string mode = "pingpong";
@@ -36,6 +39,7 @@ struct Args {
   bool sequential = false;
   int cpu = -1;
   std::string ca;
+  std::string resume;  // "", "on" or "off"
 
   bool text() const { return payload != "binary"; }
 };
@@ -75,6 +79,8 @@ inline Args parse_args(int argc, char** argv) {
       a.cpu = std::stoi(v());
     else if (k == "--ca")
       a.ca = v();
+    else if (k == "--resume")
+      a.resume = v();
     else {
       std::fprintf(stderr, "unknown argument %s\n", k.c_str());
       std::exit(2);

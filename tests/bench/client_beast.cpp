@@ -1,4 +1,8 @@
 // The bench echo client on Boost.Beast (the reference).
+// Beast has no TLS session resumption of its own; with --resume on, the
+// reconnect workload resumes as a Beast user could write it: the session of
+// the connection that closed (SSL_get1_session, once the closing handshake
+// has read the server's tickets) is set on the next one (SSL_set_session).
 
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -31,6 +35,8 @@ struct Shared {
   int opened = 0;
   bool finished = false;
   std::function<void(int)> on_open;
+  std::function<void(int)> on_closed;   // reconnect: connection `id` is closed
+  SSL_SESSION* last_session = nullptr;  // reconnect with --resume on: to offer on the next connection
   void finish(long ops, std::size_t bytes) {
     finished = true;
     meter.report(ops, bytes, a.conns);
@@ -57,6 +63,8 @@ class Client : public std::enable_shared_from_this<Client<Stream>> {
       check(self->s_, ec, "connect");
       beast::get_lowest_layer(self->ws_).set_option(tcp::no_delay(true));
       if constexpr (std::is_same_v<Stream, beast::ssl_stream<tcp::socket>>) {
+        if (self->s_.last_session != nullptr)
+          SSL_set_session(self->ws_.next_layer().native_handle(), self->s_.last_session);
         SSL_set_tlsext_host_name(self->ws_.next_layer().native_handle(), "127.0.0.1");
         X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(self->ws_.next_layer().native_handle()), "127.0.0.1");
         self->ws_.next_layer().async_handshake(asio::ssl::stream_base::client, [self](error_code e) {
@@ -66,6 +74,19 @@ class Client : public std::enable_shared_from_this<Client<Stream>> {
       } else {
         self->handshake();
       }
+    });
+  }
+  /// reconnect: the closing handshake (Beast's teardown shuts TLS down too), then on_closed.
+  void close() {
+    ws_.async_close(websocket::close_code::normal, [self = this->shared_from_this()](error_code ec) {
+      check(self->s_, ec, "close");
+      if constexpr (std::is_same_v<Stream, beast::ssl_stream<tcp::socket>>) {
+        if (self->s_.a.resume == "on") {
+          if (self->s_.last_session != nullptr) SSL_SESSION_free(self->s_.last_session);
+          self->s_.last_session = SSL_get1_session(self->ws_.next_layer().native_handle());
+        }
+      }
+      self->s_.on_closed(self->id_);
     });
   }
   void send() {
@@ -88,7 +109,7 @@ class Client : public std::enable_shared_from_this<Client<Stream>> {
     ws_.async_handshake("127.0.0.1", "/", [self = this->shared_from_this()](error_code ec) {
       check(self->s_, ec, "handshake");
       if (self->s_.on_open) self->s_.on_open(self->id_);
-      self->read();
+      if (self->s_.a.mode != "reconnect") self->read();  // reconnect: async_close reads the server's Close
     });
   }
   void write() {
@@ -136,6 +157,7 @@ int main(int argc, char** argv) {
   std::vector<std::shared_ptr<Plain>> plain;
   std::vector<std::shared_ptr<Tls>> secure;
   const bool traffic = a.mode == "pingpong" || a.mode == "bulk";
+  const bool reconnect = a.mode == "reconnect";
   std::function<void(int)> open_one = [&](int c) {
     if (a.tls) {
       secure.push_back(std::make_shared<Tls>(s, c, s.io, s.tls));
@@ -145,8 +167,17 @@ int main(int argc, char** argv) {
       plain.back()->start();
     }
   };
-  s.on_open = [&](int) {
+  s.on_closed = [&](int c) {
+    if (a.tls)
+      secure[std::size_t(c)].reset();  // its handler still holds it
+    else
+      plain[std::size_t(c)].reset();
+    if (s.opened == a.conns) return s.finish(s.opened, 0);
+    open_one(s.opened);
+  };
+  s.on_open = [&](int c) {
     ++s.opened;
+    if (reconnect) return a.tls ? secure[std::size_t(c)]->close() : plain[std::size_t(c)]->close();
     if (!traffic) {
       if (s.opened == a.conns) return s.finish(s.opened, 0);
       if (a.sequential) open_one(s.opened);
@@ -159,7 +190,7 @@ int main(int argc, char** argv) {
         a.tls ? secure[std::size_t(c)]->send() : plain[std::size_t(c)]->send();
   };
   if (!traffic) s.meter.start();
-  if (a.sequential)
+  if (a.sequential || reconnect)
     open_one(0);
   else
     for (int c = 0; c < a.conns; ++c) open_one(c);

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   duplex::Options options;
   options.permessage_deflate = a.deflate;
   options.ca_file = a.ca;
+  options.tls_session_resumption = a.resume != "off";
 
   bench::Meter meter;
   bench::Flow flow(a);
@@ -31,6 +32,7 @@ int main(int argc, char** argv) {
   sockets.reserve(std::size_t(a.conns));
   int opened = 0;
   const bool traffic = a.mode == "pingpong" || a.mode == "bulk";
+  const bool reconnect = a.mode == "reconnect";
   bool finished = false;
 
   auto send = [&](int c) {
@@ -46,8 +48,9 @@ int main(int argc, char** argv) {
     io.stop();
   };
   std::function<void(int)> open_one;
-  auto on_open = [&](int) {
+  auto on_open = [&](int c) {
     ++opened;
+    if (reconnect) return sockets[std::size_t(c)]->close(1000);
     if (!traffic) {
       if (opened == a.conns) return finish(opened, 0);
       if (a.sequential) open_one(opened);
@@ -67,6 +70,12 @@ int main(int argc, char** argv) {
       if (flow.done()) return finish(flow.received(), a.size);
       send(c);
     });
+    if (reconnect)
+      ws->onclose([&, c](const duplex::CloseEvent&) {
+        if (opened == a.conns) return finish(opened, 0);
+        open_one(opened);
+        sockets[std::size_t(c)].reset();  // last: a socket may be destroyed inside its own handler, which goes with it
+      });
     ws->onerror([&](const duplex::ErrorEvent& e) {
       if (finished) return;
       std::fprintf(stderr, "error: %s\n", e.message().c_str());
@@ -75,11 +84,16 @@ int main(int argc, char** argv) {
     sockets.push_back(std::move(ws));
   };
   if (!traffic) meter.start();
-  if (a.sequential)
+  if (a.sequential || reconnect)
     open_one(0);
   else
     for (int c = 0; c < a.conns; ++c) open_one(c);
   io.run();
+  if (reconnect) {
+    const auto tls = backend.tls_handshakes();
+    std::fprintf(stderr, "TLS handshakes: %llu full, %llu resumed\n", static_cast<unsigned long long>(tls.full),
+                 static_cast<unsigned long long>(tls.resumed));
+  }
   std::fflush(stdout);
   std::_Exit(finished ? 0 : 1);  // skip closing thousands of sockets one by one
 }

@@ -101,6 +101,10 @@ duplex::Task<void> main_task(Run& run, std::vector<std::unique_ptr<duplex::WebSo
 int main(int argc, char** argv) {
   const bench::Args a = bench::parse_args(argc, argv);
   bench::pin_cpu(a.cpu);
+  if (a.mode == "reconnect") {
+    std::printf("unsupported\n");
+    return 3;
+  }
   boost::asio::io_context io(1);
   duplex::native::AsioBackend backend(io);
   Run run(a, io, backend);

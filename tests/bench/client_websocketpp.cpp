@@ -97,7 +97,7 @@ int run(const bench::Args& a) {
 int main(int argc, char** argv) {
   const bench::Args a = bench::parse_args(argc, argv);
   bench::pin_cpu(a.cpu);
-  if (a.deflate) {
+  if (a.deflate || a.mode == "reconnect") {
     std::printf("unsupported\n");
     return 3;
   }

@@ -50,6 +50,12 @@ def workloads(smoke):
                 ["--tls"] if tls else [])
             w.append(("W6", f"{n(1000, 20)} handshakes {'sequential' if seq else 'parallel'} {'wss' if tls else 'ws'}",
                       args, "handshake"))
+    # A reconnecting client: open, close, open again, one at a time, with TLS
+    # session resumption (Beast: as a user could write it, see client_beast.cpp)
+    # and without (every handshake a full one).
+    for resume in ("on", "off"):
+        w.append(("W6", f"{n(1000, 20)} reconnects sequential wss, resumption {resume}",
+                  ["--mode", "reconnect", "--conns", n(1000, 20), "--tls", "--resume", resume], f"reconnect-{resume}"))
     for deflate in (False, True):
         w.append(("W7", f"{n(10000, 200)} idle conns{' deflate' if deflate else ''}",
                   ["--mode", "idle", "--conns", n(10000, 200)] + (["--deflate"] if deflate else []), "idle"))
@@ -143,9 +149,27 @@ def print_row(wid, desc, goal, results):
               f"{median(rs, 'p50_us'):.0f} | {median(rs, 'p99_us'):.0f} | {median(rs, 'rss_per_conn_kib'):.1f} | {ratio} |")
 
 
+def print_resumption_goals(rows):
+    """W6 reconnects: resumed handshakes/s ≥ 2× Beast's (full, and resumed as a user could),
+    CPU per resumed handshake ≤ 0.4× duplex's full one."""
+    by_goal = {goal: results for _, _, goal, results in rows if goal in ("reconnect-on", "reconnect-off")}
+    on, off = by_goal.get("reconnect-on", {}), by_goal.get("reconnect-off", {})
+    d_on, d_off, b_on, b_off = on.get("duplex"), off.get("duplex"), on.get("beast"), off.get("beast")
+    if d_on and b_off:
+        r = median(d_on, "ops_per_s") / median(b_off, "ops_per_s")
+        print(f"  W6 reconnects: duplex resumed/s ÷ Beast full/s {r:.2f} (≥ 2): {'holds' if r >= 2 else 'MISSED'}")
+    if d_on and b_on:
+        r = median(d_on, "ops_per_s") / median(b_on, "ops_per_s")
+        print(f"  W6 reconnects: duplex resumed/s ÷ Beast resumed (user-written)/s {r:.2f}")
+    if d_on and d_off:
+        r = median(d_on, "cpu_us_per_op") / median(d_off, "cpu_us_per_op")
+        print(f"  W6 reconnects: duplex CPU resumed ÷ full {r:.2f} (≤ 0.4): {'holds' if r <= 0.4 else 'MISSED'}")
+
+
 def print_goals(rows):
     """The performance goals (listed in tests/bench/RESULTS.md), checked on the medians."""
     print("\nGoals (medians):")
+    print_resumption_goals(rows)
     for wid, desc, goal, results in rows:
         d, b, r = results.get("duplex"), results.get("beast"), results.get("raw")
         for co in ("duplex_co", "duplex_asio"):

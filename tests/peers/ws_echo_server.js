@@ -4,6 +4,7 @@
 // Usage:
 //   node ws_echo_server.js [--tls-cert FILE --tls-key FILE]
 //                          [--tls-client-ca FILE] [--tls-max-version V]
+//                          [--tls-session-timeout SECONDS]
 //                          [--max-payload BYTES]
 //                          [--deflate] [--port N] [--only-from ADDRESS]
 //                          [--exit-with-stdin]
@@ -12,6 +13,8 @@
 // stdout once ready. With --tls-cert/--tls-key it serves wss:// (https). With
 // --tls-client-ca it also requires a client certificate signed by that CA.
 // --tls-max-version (TLSv1.2 or TLSv1.3) caps the TLS versions it accepts.
+// --tls-session-timeout sets how long its TLS sessions can be resumed (node's
+// sessionTimeout, also the lifetime hint of the tickets it sends; default 300).
 // With --deflate it accepts permessage-deflate (RFC 7692) and compresses
 // every message it sends (threshold 0); without it the extension is refused.
 // With --only-from it answers 403 to every upgrade from a client address other
@@ -60,6 +63,9 @@
 //   /tls-info                   send `protocol=<TLS version> sni=<host name
 //                               the client sent, or none>` as one text
 //                               message, then echo
+//   /tls-resumed[/close/<code>] send `resumed` if the client resumed a TLS
+//                               session, else `full`, as one text message,
+//                               then echo (or close with <code>)
 //   /wire-size                  answer each message with the number of bytes
 //                               its frames took on the TCP connection (as
 //                               text); the client waits for each answer
@@ -91,6 +97,7 @@ function parseArgs(argv) {
       case '--tls-key': opts.tlsKey = value(); break;
       case '--tls-client-ca': opts.tlsClientCa = value(); break;
       case '--tls-max-version': opts.tlsMaxVersion = value(); break;
+      case '--tls-session-timeout': opts.tlsSessionTimeout = Number(value()); break;
       case '--max-payload': opts.maxPayload = Number(value()); break;
       case '--exit-with-stdin': opts.exitWithStdin = true; break;
       case '--deflate': opts.deflate = true; break;
@@ -107,6 +114,9 @@ function parseArgs(argv) {
   }
   if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) {
     fail('--port needs a port number');
+  }
+  if (opts.tlsSessionTimeout !== undefined && !(Number.isInteger(opts.tlsSessionTimeout) && opts.tlsSessionTimeout > 0)) {
+    fail('--tls-session-timeout needs a positive number of seconds');
   }
   return opts;
 }
@@ -127,6 +137,7 @@ function createHttpServer(opts) {
     key: fs.readFileSync(opts.tlsKey),
   };
   if (opts.tlsMaxVersion) tls.maxVersion = opts.tlsMaxVersion;
+  if (opts.tlsSessionTimeout !== undefined) tls.sessionTimeout = opts.tlsSessionTimeout;
   if (opts.tlsClientCa) {
     tls.ca = fs.readFileSync(opts.tlsClientCa);
     tls.requestCert = true;
@@ -212,6 +223,10 @@ function onConnection(ws, req, socket) {
     const protocol = socket.getProtocol ? socket.getProtocol() : null;
     ws.send(`protocol=${protocol || 'none'} sni=${socket.servername || 'none'}`);
     echo(ws);
+  } else if (route === 'tls-resumed') {
+    ws.send(socket.isSessionReused && socket.isSessionReused() ? 'resumed' : 'full');
+    if (segments[1] === 'close' && segments.length >= 3) closeWith(ws, socket, Number(segments[2]), '');
+    else echo(ws);
   } else if (route === 'wire-size') {
     // 'message' fires once a message's last frame is read, and the client
     // sends nothing more before the answer: the bytes read since the previous

@@ -160,6 +160,9 @@ TEST_CASE("options a browser cannot honour throw NotSupportedError naming them",
   Options insecure;
   insecure.insecure_skip_certificate_verification = true;
   refused(insecure, "insecure_skip_certificate_verification");
+  Options no_resumption;
+  no_resumption.tls_session_resumption = false;  // the default, true, is what browsers do
+  refused(no_resumption, "tls_session_resumption");
   CHECK(wasm::host_socket_count() == 0);  // nothing reached the host
 }
 

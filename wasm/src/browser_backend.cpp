@@ -114,6 +114,8 @@ void BrowserBackend::check_options(const Options& options) const {
   if (options.insecure_skip_certificate_verification)
     throw Error("NotSupportedError",
                 "Options::insecure_skip_certificate_verification: the host always verifies certificates");
+  if (!options.tls_session_resumption)
+    throw Error("NotSupportedError", "Options::tls_session_resumption = false: the host resumes TLS sessions its own way");
 }
 
 Capabilities BrowserBackend::capabilities() const {

@@ -92,6 +92,13 @@ struct Options {
   /// traffic. For throw-away tests against your own servers only; never ship
   /// it. Default false.
   bool insecure_skip_certificate_verification = false;
+  /// Resume TLS sessions for wss://, as browsers do: a connection to a host
+  /// and port offers a session (a TLS 1.3 ticket, used once, or a TLS 1.2
+  /// session) that an earlier connection of the same backend to that host and
+  /// port, with equal TLS options, received; the server then skips the
+  /// certificate and the key exchange's signature. False: every handshake is
+  /// a full one, and no session is kept. Default true.
+  bool tls_session_resumption = true;
 };
 
 }  // namespace duplex

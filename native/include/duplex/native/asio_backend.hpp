@@ -55,6 +55,15 @@ class DUPLEX_API AsioBackend final : public Backend {
   Capabilities capabilities() const override;
   std::unique_ptr<Transport> connect(ConnectRequest request, TransportEvents& events) override;
 
+  /// TLS handshakes completed by this backend's wss:// connections so far.
+  struct TlsHandshakes {
+    std::uint64_t full = 0;     ///< certificate checked, new keys agreed
+    std::uint64_t resumed = 0;  ///< resumed an earlier connection's session (Options::tls_session_resumption)
+  };
+  /// Counts of TLS handshakes, full and resumed, since the backend was made.
+  /// Read it on the loop thread, like the rest of the backend's state.
+  TlsHandshakes tls_handshakes() const noexcept;
+
  private:
   struct TlsCache;
   boost::asio::io_context& io_;
