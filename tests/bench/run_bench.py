@@ -53,6 +53,7 @@ def workloads(smoke):
     for deflate in (False, True):
         w.append(("W7", f"{n(10000, 200)} idle conns{' deflate' if deflate else ''}",
                   ["--mode", "idle", "--conns", n(10000, 200)] + (["--deflate"] if deflate else []), "idle"))
+    w.append(("W7", f"{n(10000, 200)} idle conns wss", ["--mode", "idle", "--conns", n(10000, 200), "--tls"], "idle_tls"))
     return w
 
 
@@ -165,9 +166,12 @@ def print_goals(rows):
         elif goal == "handshake":
             hd, hb = median(d, "ops_per_s"), median(b, "ops_per_s")
             print(f"  {wid} {desc}: handshakes/s duplex {hd:.0f} vs Beast {hb:.0f}: {'holds' if hd >= hb else 'MISSED'}")
-        elif goal == "idle":
+        elif goal in ("idle", "idle_tls"):
+            # wss: OpenSSL's per-connection state is most of it; the goal is half of Beast's.
+            limit = 0.5 if goal == "idle_tls" else 1.0
             md, mb = median(d, "rss_per_conn_kib"), median(b, "rss_per_conn_kib")
-            print(f"  {wid} {desc}: KiB/conn duplex {md:.2f} vs Beast {mb:.2f}: {'holds' if md <= mb else 'MISSED'}")
+            print(f"  {wid} {desc}: KiB/conn duplex {md:.2f} vs Beast {mb:.2f} (≤ {limit}× Beast): "
+                  f"{'holds' if md <= limit * mb else 'MISSED'}")
 
 
 if __name__ == "__main__":
