@@ -12,8 +12,10 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <utility>
 
 #include "asio_session.hpp"
+#include "handshake_burst.hpp"
 #include "tls_channel.hpp"
 #include "tls_context.hpp"
 
@@ -27,6 +29,11 @@ class TlsLayer {
   asio::ip::tcp::socket socket;
   TlsChannel channel;
   TlsChannel::Want write_wants = TlsChannel::Want::nothing;  // why the last write stopped short
+  HandshakeBurst* burst = nullptr;  // from the TLS handshake until open, or the end
+
+  void end_of_handshake() noexcept {
+    if (burst != nullptr) std::exchange(burst, nullptr)->end();
+  }
 };
 
 void TlsLayerDeleter::operator()(TlsLayer* layer) const noexcept { delete layer; }
@@ -79,7 +86,10 @@ void AsioSession::wait_tls(bool readable, TlsStep then) {
 }
 
 void AsioSession::tls_handshake() {
-  tls()->channel.attach(tcp_socket().native_handle());
+  TlsLayer& layer = *tls();
+  layer.channel.attach(tcp_socket().native_handle());
+  layer.burst = &HandshakeBurst::of(io_);
+  layer.burst->begin();
   step_tls_handshake({});
 }
 
@@ -115,8 +125,11 @@ void AsioSession::on_tls_readable(const error_code& ec) {
     if (result.error) return on_read_error(result.error);
     // Only a want means the kernel had nothing more: the next bytes bring a
     // new readiness notification.
-    if (result.want != TlsChannel::Want::nothing)
+    if (result.want != TlsChannel::Want::nothing) {
+      // Open, with the session tickets read and OpenSSL's buffers freed.
+      if (phase_ == Phase::open) tls()->end_of_handshake();
       return wait_tls(result.want == TlsChannel::Want::read, &AsioSession::on_tls_readable);
+    }
     on_bytes(buffer.first(result.size));
     if (phase_ == Phase::ended) return;
   }
@@ -179,6 +192,7 @@ void AsioSession::on_tls_writable(const error_code& ec) {
 }
 
 void AsioSession::tls_close() {
+  tls()->end_of_handshake();
   if (tcp_socket().is_open()) tls()->channel.shutdown();
 }
 
