@@ -142,6 +142,7 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   void wait_tls(bool readable, TlsStep then);
   void step_tls_handshake(const boost::system::error_code& ec);
   void on_tls_readable(const boost::system::error_code& ec);
+  void wait_tls_idle();
   void on_tls_writable(const boost::system::error_code& ec);
   /// Writes what the socket takes now; true when write_buffers_ is all written.
   bool tls_write_more(boost::system::error_code& ec);

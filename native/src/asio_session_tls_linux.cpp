@@ -123,18 +123,28 @@ void AsioSession::on_tls_readable(const error_code& ec) {
     if (!tcp_socket().is_open()) return on_read_error(asio::error::operation_aborted);
     const auto result = channel.read(buffer);
     if (result.error) return on_read_error(result.error);
-    // Only a want means the kernel had nothing more: the next bytes bring a
-    // new readiness notification.
-    if (result.want != TlsChannel::Want::nothing) {
-      // Open, with the session tickets read and OpenSSL's buffers freed.
-      if (phase_ == Phase::open) tls()->end_of_handshake();
-      return wait_tls(result.want == TlsChannel::Want::read, &AsioSession::on_tls_readable);
-    }
+    // The kernel had nothing more (a want, or a short read with nothing left
+    // in OpenSSL): the next bytes bring a new readiness notification.
+    if (result.want == TlsChannel::Want::read) return wait_tls_idle();
+    if (result.want == TlsChannel::Want::write) return wait_tls(false, &AsioSession::on_tls_readable);
     on_bytes(buffer.first(result.size));
     if (phase_ == Phase::ended) return;
+    if (channel.drained()) return wait_tls_idle();
   }
   // Bytes may wait in OpenSSL's buffer with none in the kernel to announce them.
   asio::post(io_, [self = shared_from_this()] { self->on_tls_readable({}); });
+}
+
+// Nothing more to read: OpenSSL's buffers go and, once open, the socket is
+// registered for reading only, as on the plain path (register_for_reads).
+void AsioSession::wait_tls_idle() {
+  TlsLayer& layer = *tls();
+  layer.channel.release_buffers();
+  if (phase_ == Phase::open) {
+    layer.end_of_handshake();  // open, with the session tickets read and the buffers freed
+    if (!registered_for_reads_ && !writing_ && !register_for_reads()) return;
+  }
+  wait_tls(true, &AsioSession::on_tls_readable);
 }
 
 error_code AsioSession::tls_write_now(std::size_t& written) {

@@ -51,10 +51,27 @@ class TlsChannel {
   /// does not wait for the peer's, nor for a full socket buffer.
   void shutdown() noexcept;
 
+  /// True when the socket's last read took less than it asked for (the
+  /// kernel had nothing more) and OpenSSL holds no byte it has not
+  /// decrypted: new bytes will be announced, so the caller can wait for
+  /// readability without the read that would only say "want read".
+  bool drained() const noexcept;
+  /// Frees OpenSSL's record buffers if they hold nothing: call before an idle
+  /// wait. A TLS 1.3 NewSessionTicket read after the handshake leaves a write
+  /// buffer (about 17 KiB) that no write would release.
+  void release_buffers() noexcept;
+
+  /// What the socket BIO knows of its descriptor (the BIO's data).
+  struct Socket {
+    int fd = -1;
+    bool short_read = false;  // the last recv returned less than it asked for
+  };
+
  private:
   Result outcome(int ret, std::size_t size);
 
   SSL* ssl_;
+  Socket socket_;
   bool broken_ = false;  // a fatal error happened: no SSL_shutdown (OpenSSL forbids it)
 };
 

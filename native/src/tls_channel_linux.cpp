@@ -11,7 +11,6 @@
 #include <boost/asio/error.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <cerrno>
-#include <cstdint>
 #include <new>
 
 #include "tls_channel.hpp"
@@ -19,7 +18,7 @@
 namespace duplex::native {
 namespace {
 
-int descriptor(BIO* bio) { return static_cast<int>(reinterpret_cast<std::intptr_t>(BIO_get_data(bio))); }
+TlsChannel::Socket& socket_of(BIO* bio) { return *static_cast<TlsChannel::Socket*>(BIO_get_data(bio)); }
 
 bool would_block(int error) { return error == EAGAIN || error == EWOULDBLOCK || error == EINTR; }
 
@@ -38,14 +37,16 @@ bool free_buffers_is_safe() {
 
 int socket_write(BIO* bio, const char* data, int size) {
   BIO_clear_retry_flags(bio);
-  const ssize_t sent = ::send(descriptor(bio), data, static_cast<std::size_t>(size), MSG_DONTWAIT | MSG_NOSIGNAL);
+  const ssize_t sent = ::send(socket_of(bio).fd, data, static_cast<std::size_t>(size), MSG_DONTWAIT | MSG_NOSIGNAL);
   if (sent < 0 && would_block(errno)) BIO_set_retry_write(bio);
   return static_cast<int>(sent);
 }
 
 int socket_read(BIO* bio, char* data, int size) {
   BIO_clear_retry_flags(bio);
-  const ssize_t received = ::recv(descriptor(bio), data, static_cast<std::size_t>(size), MSG_DONTWAIT);
+  TlsChannel::Socket& socket = socket_of(bio);
+  const ssize_t received = ::recv(socket.fd, data, static_cast<std::size_t>(size), MSG_DONTWAIT);
+  socket.short_read = received < size;
   if (received < 0 && would_block(errno)) BIO_set_retry_read(bio);
   return static_cast<int>(received);  // 0: the peer ended the TCP stream
 }
@@ -85,7 +86,8 @@ void TlsChannel::attach(int fd) {
   const BIO_METHOD* method = socket_method();
   BIO* bio = method != nullptr ? BIO_new(method) : nullptr;
   if (bio == nullptr) throw std::bad_alloc();
-  BIO_set_data(bio, reinterpret_cast<void*>(static_cast<std::intptr_t>(fd)));
+  socket_.fd = fd;
+  BIO_set_data(bio, &socket_);
   BIO_set_init(bio, 1);
   SSL_set_bio(ssl_, bio, bio);  // the SSL object owns it now
 }
@@ -102,12 +104,13 @@ TlsChannel::Result TlsChannel::read(std::span<std::byte> into) {
   errno = 0;
   std::size_t size = 0;
   const int ret = SSL_read_ex(ssl_, into.data(), into.size(), &size);
-  Result result = outcome(ret, size);
-  // Idle now. A TLS 1.3 NewSessionTicket read after the handshake leaves a
-  // write buffer (about 17 KiB) that no write will release: free it
-  // (SSL_free_buffers frees nothing while either buffer holds data).
-  if (result.want == Want::read && free_buffers_is_safe()) SSL_free_buffers(ssl_);
-  return result;
+  return outcome(ret, size);
+}
+
+bool TlsChannel::drained() const noexcept { return socket_.short_read && SSL_has_pending(ssl_) == 0; }
+
+void TlsChannel::release_buffers() noexcept {
+  if (free_buffers_is_safe()) SSL_free_buffers(ssl_);  // frees nothing while either buffer holds data
 }
 
 TlsChannel::Result TlsChannel::write(std::span<const std::byte> bytes) {
