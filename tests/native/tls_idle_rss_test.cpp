@@ -20,8 +20,9 @@ constexpr std::uint64_t KiB = 1024;
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 // A sanitizer's allocator pads each of OpenSSL's ~700 allocations per
-// connection and keeps freed blocks resident (ASan's quarantine).
-constexpr std::uint64_t sanitizer_allowance = 96 * KiB;
+// connection and keeps freed blocks resident (ASan's quarantine, 16 MiB under
+// the asan preset: 41 KiB per connection here). Measured under ASan: 138 KiB.
+constexpr std::uint64_t sanitizer_allowance = 160 * KiB;
 #else
 constexpr std::uint64_t sanitizer_allowance = 0;
 #endif
