@@ -189,7 +189,8 @@ void AsioSession::send_handshake_request() {
                     [self = shared_from_this()](const error_code& ec, std::size_t) {
                       if (self->phase_ == Phase::ended) return;
                       if (ec)
-                        return self->fail(errc::connection_failed, "cannot send the opening handshake: " + ec.message());
+                        return self->fail(errc::connection_failed,
+                                          "cannot send the opening handshake: " + ec.message());
                     });
   read();
 }

@@ -29,7 +29,7 @@ class TlsLayer {
   asio::ip::tcp::socket socket;
   TlsChannel channel;
   TlsChannel::Want write_wants = TlsChannel::Want::nothing;  // why the last write stopped short
-  HandshakeBurst* burst = nullptr;  // from the TLS handshake until open, or the end
+  HandshakeBurst* burst = nullptr;                           // from the TLS handshake until open, or the end
 
   void end_of_handshake() noexcept {
     if (burst != nullptr) std::exchange(burst, nullptr)->end();

@@ -51,10 +51,9 @@ void AsioSession::tls_handshake() {
 // The stream's records need their own buffering anyway; it reads into ours.
 void AsioSession::tls_read() {
   if (read_buffer_.empty()) read_buffer_.resize(initial_tls_read_buffer);
-  tls()->stream.async_read_some(asio::buffer(read_buffer_), [self = shared_from_this()](const error_code& ec,
-                                                                                       std::size_t n) {
-    self->on_tls_read(ec, n);
-  });
+  tls()->stream.async_read_some(
+      asio::buffer(read_buffer_),
+      [self = shared_from_this()](const error_code& ec, std::size_t n) { self->on_tls_read(ec, n); });
 }
 
 void AsioSession::on_tls_read(const error_code& ec, std::size_t size) {
