@@ -5,10 +5,11 @@
 # Chromium), then the micro-benchmarks. Prints markdown tables (see
 # tests/bench/README.md).
 #   tools/bench.sh [--smoke] [--runs N] [--only W1,W2,WASM] [--clients duplex,duplex_co] [--no-wasm] [--no-micro]
-#                  [--build-dir DIR]
+#                  [--build-dir DIR] [--tls]
 # --smoke: a few hundred messages per workload, one run: proves every binary works.
 # --only: native workload ids and/or WASM (the WebAssembly bench alone: --only WASM).
 # --clients: the native clients to run (default all: duplex, duplex_co, duplex_asio, beast, raw, websocketpp).
+# --tls: the echo workloads W1–W5 over wss:// (TLS 1.3); raw TCP has no TLS and sits them out.
 # The WebAssembly bench is built into build/bench-wasm with em++ and needs
 # Chromium and tests/peers' playwright-core; without them it is skipped (an
 # error with --only WASM).
@@ -23,7 +24,7 @@ die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
 source tools/apt_packages.sh
 install_missing_packages libwebsocketpp-dev
 
-smoke=0 runs="" only="" clients="" micro=1 wasm=1 build_dir=build/bench wasm_build_dir=build/bench-wasm
+smoke=0 runs="" only="" clients="" micro=1 wasm=1 tls=0 build_dir=build/bench wasm_build_dir=build/bench-wasm
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) smoke=1 ;;
@@ -33,6 +34,7 @@ while [ $# -gt 0 ]; do
     --no-wasm) wasm=0 ;;
     --no-micro) micro=0 ;;
     --build-dir) build_dir="$2"; shift ;;
+    --tls) tls=1 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -79,6 +81,7 @@ if [ "$native" = 1 ]; then
   [ "$smoke" = 1 ] && args+=(--smoke --runs 1)
   [ -n "$only" ] && args+=(--only "$only")
   [ -n "$clients" ] && args+=(--clients "$clients")
+  [ "$tls" = 1 ] && args+=(--tls)
   /usr/bin/python3 tests/bench/run_bench.py "${args[@]}" || status=$?
 fi
 

@@ -15,9 +15,7 @@ using boost::system::error_code;
 
 namespace {
 
-constexpr std::size_t initial_tls_read_buffer = 8 * 1024;  // idle connections stay small
-constexpr std::size_t max_tls_read_buffer = 256 * 1024;    // bulk transfers read big chunks
-constexpr std::size_t handshake_read_buffer = 512;         // a 101 response is a few hundred bytes
+constexpr std::size_t handshake_read_buffer = 512;  // a 101 response is a few hundred bytes
 // One write hands the kernel at most this much: a big message goes out in a
 // few large writes (one per 64 KiB fragment would cost a system call and a
 // loop turn each), while a Ping or Pong queued meanwhile still waits behind
@@ -50,12 +48,7 @@ AsioSession::AsioSession(asio::io_context& io, std::shared_ptr<asio::ssl::contex
       stream_(std::in_place_type<tcp::socket>, io),
       open_timer_(io),
       step_timer_(io) {
-  if (request_.url.secure && tls_context_) stream_ = std::make_unique<tls_stream>(io, *tls_context_);
-}
-
-AsioSession::tcp::socket& AsioSession::tcp_socket() {
-  if (tls_stream* tls_layer = tls()) return tls_layer->next_layer();
-  return std::get<tcp::socket>(stream_);
+  if (request_.url.secure && tls_context_) make_tls_layer();
 }
 
 void AsioSession::fail_later(Failure failure) {
@@ -63,16 +56,10 @@ void AsioSession::fail_later(Failure failure) {
              [self = shared_from_this(), failure = std::move(failure)]() mutable { self->fail(std::move(failure)); });
 }
 
-// TLS reads through the stream, whose records need their own buffering
-// anyway; plain TCP once open reads as the I/O strategy does (read_open).
+// TLS reads as its strategy does (tls_read); plain TCP once open as the I/O
+// strategy does (read_open).
 void AsioSession::read() {
-  if (tls_stream* tls_layer = tls()) {
-    if (read_buffer_.empty()) read_buffer_.resize(initial_tls_read_buffer);
-    tls_layer->async_read_some(
-        asio::buffer(read_buffer_),
-        [self = shared_from_this()](const error_code& ec, std::size_t n) { self->on_tls_read(ec, n); });
-    return;
-  }
+  if (tls() != nullptr) return tls_read();
   auto& socket = std::get<tcp::socket>(stream_);
   if (phase_ == Phase::handshaking) {
     // The response to the opening handshake goes to a small buffer of its
@@ -92,17 +79,6 @@ void AsioSession::on_handshake_read(const error_code& ec, std::size_t size) {
   if (ec) return on_read_error(ec);
   on_bytes(std::span<const std::byte>(read_buffer_.data(), size));  // the handshake copies what it keeps
   if (phase_ == Phase::ended) return;
-  read();
-}
-
-void AsioSession::on_tls_read(const error_code& ec, std::size_t size) {
-  if (phase_ == Phase::ended) return;
-  if (ec) return on_read_error(ec);
-  on_bytes(std::span<const std::byte>(read_buffer_.data(), size));
-  if (phase_ == Phase::ended) return;
-  // A read that fills the buffer means data is streaming: read bigger chunks.
-  if (size == read_buffer_.size() && read_buffer_.size() < max_tls_read_buffer)
-    read_buffer_.resize(read_buffer_.size() * 2);
   read();
 }
 
@@ -190,9 +166,9 @@ void AsioSession::flush() {
     }
     const std::size_t batch_bytes = take_output_batch();
     writing_ = true;
-    if (tls() != nullptr || batch_bytes > max_bytes_written_at_once) return write_async();
+    if (batch_bytes > max_bytes_written_at_once) return write_async();
     std::size_t written = 0;
-    if (const auto ec = write_now(written)) return on_written(ec);
+    if (const auto ec = tls() != nullptr ? tls_write_now(written) : write_now(written)) return on_written(ec);
     if (written < batch_bytes) {
       drop_written(written);
       return write_async();
@@ -232,15 +208,14 @@ void AsioSession::drop_written(std::size_t written) {
 }
 
 void AsioSession::write_async() {
-  with_stream([this](auto& stream) {
-    // A span, not the vector: the write operation keeps a copy of the buffer
-    // sequence, and a vector would be copied (allocated) on every write.
-    asio::async_write(stream, std::span<const asio::const_buffer>(write_buffers_),
-                      [self = shared_from_this()](const error_code& ec, std::size_t) {
-                        self->on_written(ec);
-                        if (!ec && self->phase_ != Phase::ended) self->flush();
-                      });
-  });
+  if (tls() != nullptr) return tls_write_async();
+  // A span, not the vector: the write operation keeps a copy of the buffer
+  // sequence, and a vector would be copied (allocated) on every write.
+  asio::async_write(std::get<tcp::socket>(stream_), std::span<const asio::const_buffer>(write_buffers_),
+                    [self = shared_from_this()](const error_code& ec, std::size_t) {
+                      self->on_written(ec);
+                      if (!ec && self->phase_ != Phase::ended) self->flush();
+                    });
 }
 
 void AsioSession::on_written(const error_code& ec) {
@@ -324,6 +299,7 @@ void AsioSession::finish() {
   }
   resolver_.cancel();
   if (connector_) connector_->cancel();
+  if (tls() != nullptr) tls_close();
   error_code ignored;
   tcp_socket().close(ignored);
 }

@@ -5,7 +5,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <functional>
@@ -26,6 +25,13 @@
 namespace duplex::native {
 
 class HappyEyeballs;
+/// The TLS half of a wss:// connection, with its TCP socket: defined by
+/// asio_session_tls_linux.cpp (a TlsChannel: OpenSSL reads and writes the
+/// socket itself) or asio_session_tls_portable.cpp (asio::ssl::stream).
+class TlsLayer;
+struct TlsLayerDeleter {
+  void operator()(TlsLayer* layer) const noexcept;
+};
 
 /// Name resolution the session uses: the system resolver when empty.
 using SessionResolver =
@@ -62,17 +68,15 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
  private:
   enum class Phase { connecting, handshaking, open, ended };
   using tcp = boost::asio::ip::tcp;
-  using tls_stream = boost::asio::ssl::stream<tcp::socket>;
+  using TlsLayerPtr = std::unique_ptr<TlsLayer, TlsLayerDeleter>;
 
   tcp::socket& tcp_socket();
-  /// The TLS stream of a wss:// connection, nullptr for ws://.
-  tls_stream* tls() noexcept {
-    auto* tls = std::get_if<std::unique_ptr<tls_stream>>(&stream_);
+  /// The TLS layer of a wss:// connection, nullptr for ws://.
+  TlsLayer* tls() noexcept {
+    auto* tls = std::get_if<TlsLayerPtr>(&stream_);
     return tls != nullptr ? tls->get() : nullptr;
   }
   std::string describe_endpoint() const;
-  template <class Operation>
-  void with_stream(Operation&& operation);
 
   // Connecting (asio_session_connect.cpp): resolve, race addresses, proxy
   // tunnel, TLS, then the opening handshake.
@@ -118,7 +122,33 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   /// (reported as a read error).
   bool register_for_reads();
 
-  void on_tls_read(const boost::system::error_code& ec, std::size_t size);
+  // TLS, in a file per strategy: asio_session_tls_linux.cpp (readiness waits,
+  // OpenSSL on the socket, reads into ReadScratch) or
+  // asio_session_tls_portable.cpp (asio::ssl::stream, the Windows and macOS way).
+  void make_tls_layer();
+  SSL* tls_handle();
+  /// The TLS handshake; then on_tls_handshake_done.
+  void tls_handshake();
+  /// Counts the handshake (resumed or not); then send_handshake_request(), or fail.
+  void on_tls_handshake_done(const boost::system::error_code& ec);
+  /// Waits for the peer's next bytes and hands them to on_bytes.
+  void tls_read();
+  /// Writes write_buffers_ without waiting, as write_now does.
+  boost::system::error_code tls_write_now(std::size_t& written);
+  /// Writes write_buffers_, waiting as needed; then on_written and flush.
+  void tls_write_async();
+  /// Our close_notify, where the strategy can send it without waiting.
+  void tls_close();
+  void on_tls_read(const boost::system::error_code& ec, std::size_t size);  // portable path
+  // Linux path: each step runs again once the socket is ready as it asked.
+  using TlsStep = void (AsioSession::*)(const boost::system::error_code&);
+  void wait_tls(bool readable, TlsStep then);
+  void step_tls_handshake(const boost::system::error_code& ec);
+  void on_tls_readable(const boost::system::error_code& ec);
+  void wait_tls_idle();
+  void on_tls_writable(const boost::system::error_code& ec);
+  /// Writes what the socket takes now; true when write_buffers_ is all written.
+  bool tls_write_more(boost::system::error_code& ec);
   void on_handshake_read(const boost::system::error_code& ec, std::size_t size);
   void on_bytes(std::span<const std::byte> bytes);
   void on_handshake_bytes(std::span<const std::byte> bytes);
@@ -155,9 +185,9 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   SessionResolver custom_resolver_;
   std::optional<proxy::ProxyUrl> proxy_;
   std::shared_ptr<HappyEyeballs> connector_;
-  // wss:// puts the TLS stream (~440 bytes, with the socket inside) on the heap,
-  // so a ws:// connection does not carry its size.
-  std::variant<tcp::socket, std::unique_ptr<tls_stream>> stream_;
+  // wss:// puts the TLS layer (with the socket inside) on the heap, so a ws://
+  // connection does not carry its size.
+  std::variant<tcp::socket, TlsLayerPtr> stream_;
   DeadlineTimer open_timer_;
   // Bounds the one connection attempt to a single address (several go to
   // HappyEyeballs), later the closing handshake: never both at once.
@@ -170,7 +200,7 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   std::unique_ptr<rfc6455::ClientHandshake> handshake_;  // while handshaking; on the heap: 400+ bytes
   std::optional<rfc6455::Connection> connection_;
 
-  // TLS reads and the handshake's response; then plain TCP reads into
+  // TLS reads (portable path) and the handshake's response; then plain TCP reads into
   // ReadScratch (Linux path) or here (portable path).
   std::vector<std::byte> read_buffer_;
   std::byte peeked_{};                  // Linux path: the first wait once open peeks at a byte
@@ -208,14 +238,6 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   // An unsolicited Pong was reported since drain_engine_events began.
   bool unsolicited_pong_reported_ = false;
 };
-
-template <class Operation>
-inline void AsioSession::with_stream(Operation&& operation) {
-  if (tls_stream* tls_layer = tls())
-    operation(*tls_layer);
-  else
-    operation(std::get<tcp::socket>(stream_));
-}
 
 template <class Report>
 inline void AsioSession::report(Report&& report_fact) {

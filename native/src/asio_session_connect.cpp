@@ -160,16 +160,16 @@ void AsioSession::open_tunnel(const std::string& host) {
 // TLS runs end to end inside the tunnel: SNI and the certificate check are
 // for the origin's host name, never the proxy's.
 void AsioSession::start_tls() {
-  tls_stream* tls_layer = tls();
-  if (tls_layer == nullptr) return send_handshake_request();
-  prepare_tls_session(tls_layer->native_handle(), request_.url.host_name(), request_.options);
-  tls_resumption_.offer(tls_layer->native_handle());
-  tls_layer->async_handshake(asio::ssl::stream_base::client, [self = shared_from_this()](const error_code& e) {
-    if (self->phase_ == Phase::ended) return;
-    self->tls_resumption_.handshake_ended(self->tls()->native_handle(), !e);
-    if (e) return self->fail(tls_failure(self->tls()->native_handle(), e));
-    self->send_handshake_request();
-  });
+  if (tls() == nullptr) return send_handshake_request();
+  prepare_tls_session(tls_handle(), request_.url.host_name(), request_.options);
+  tls_resumption_.offer(tls_handle());
+  tls_handshake();
+}
+
+void AsioSession::on_tls_handshake_done(const error_code& ec) {
+  tls_resumption_.handshake_ended(tls_handle(), !ec);
+  if (ec) return fail(tls_failure(tls_handle(), ec));
+  send_handshake_request();
 }
 
 void AsioSession::send_handshake_request() {
@@ -184,15 +184,21 @@ void AsioSession::send_handshake_request() {
   }
   handshake_ =
       std::make_unique<rfc6455::ClientHandshake>(std::move(handshake), rfc6455::RandomSource(openssl_random_bytes));
-  with_stream([this](auto& stream) {
-    asio::async_write(stream, asio::buffer(handshake_->request_bytes()),
-                      [self = shared_from_this()](const error_code& ec, std::size_t) {
-                        if (self->phase_ == Phase::ended) return;
-                        if (ec)
-                          return self->fail(errc::connection_failed,
-                                            "cannot send the opening handshake: " + ec.message());
-                      });
-  });
+  if (tls() != nullptr) {
+    // Through the TLS layer's write path, as frames go: a failure closes the
+    // socket, and the read then reports the connection closed.
+    write_buffers_.assign(1, asio::buffer(handshake_->request_bytes()));
+    writing_ = true;
+    write_async();
+    return read();
+  }
+  asio::async_write(std::get<tcp::socket>(stream_), asio::buffer(handshake_->request_bytes()),
+                    [self = shared_from_this()](const error_code& ec, std::size_t) {
+                      if (self->phase_ == Phase::ended) return;
+                      if (ec)
+                        return self->fail(errc::connection_failed,
+                                          "cannot send the opening handshake: " + ec.message());
+                    });
   read();
 }
 

@@ -61,7 +61,7 @@ void AsioSession::read_open() {
 // releasing the socket would cancel it.
 bool AsioSession::register_for_reads() {
   registered_for_reads_ = true;
-  auto& socket = std::get<tcp::socket>(stream_);
+  auto& socket = tcp_socket();  // TLS too (asio_session_tls_linux.cpp)
   error_code ec;
   const tcp protocol = socket.local_endpoint(ec).protocol();
   if (ec) return true;  // not connected any more: the wait reports it

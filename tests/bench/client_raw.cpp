@@ -46,7 +46,7 @@ int connect_one(int port) {
 int main(int argc, char** argv) {
   const bench::Args a = bench::parse_args(argc, argv);
   bench::pin_cpu(a.cpu);
-  if (a.mode != "pingpong" && a.mode != "bulk") {
+  if ((a.mode != "pingpong" && a.mode != "bulk") || a.tls) {  // no handshake, no TLS: the floor of plain TCP
     std::printf("unsupported\n");
     return 3;
   }
