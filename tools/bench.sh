@@ -66,18 +66,18 @@ bin="$build_dir/tests/bench"
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 # A throwaway TLS 1.3 server certificate for 127.0.0.1 (W6 wss).
-tls="$build_dir/bench-tls"
-mkdir -p "$tls"
-if [ ! -f "$tls/cert.pem" ]; then
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$tls/key.pem" \
-    -out "$tls/cert.pem" -days 3650 -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" 2>/dev/null
+tls_dir="$build_dir/bench-tls"
+mkdir -p "$tls_dir"
+if [ ! -f "$tls_dir/cert.pem" ]; then
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$tls_dir/key.pem" \
+    -out "$tls_dir/cert.pem" -days 3650 -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" 2>/dev/null
 fi
 
 echo "# duplex bench — $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
 echo "# $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load:$(uptime | sed 's/.*load average://')"
 status=0
 if [ "$native" = 1 ]; then
-  args=(--bin-dir "$bin" --ca "$tls/cert.pem" --key "$tls/key.pem" --runs "${runs:-3}")
+  args=(--bin-dir "$bin" --ca "$tls_dir/cert.pem" --key "$tls_dir/key.pem" --runs "${runs:-3}")
   [ "$smoke" = 1 ] && args+=(--smoke --runs 1)
   [ -n "$only" ] && args+=(--only "$only")
   [ -n "$clients" ] && args+=(--clients "$clients")
