@@ -38,7 +38,7 @@ constexpr std::size_t max_bytes_written_at_once = 16 * 1024;
 // and asio_session_liveness.cpp (heartbeat, idle timeout).
 
 AsioSession::AsioSession(asio::io_context& io, std::shared_ptr<asio::ssl::context> tls, ConnectRequest request,
-                         TransportEvents& events, SessionResolver resolver)
+                         TransportEvents& events, SessionResolver resolver, IoUringService* ring)
     : io_(io),
       scratch_(ReadScratch::of(io)),
       tls_context_(std::move(tls)),
@@ -48,7 +48,8 @@ AsioSession::AsioSession(asio::io_context& io, std::shared_ptr<asio::ssl::contex
       custom_resolver_(std::move(resolver)),
       stream_(std::in_place_type<tcp::socket>, io),
       open_timer_(io),
-      step_timer_(io) {
+      step_timer_(io),
+      ring_(ring) {
   if (request_.url.secure && tls_context_) stream_ = std::make_unique<tls_stream>(io, *tls_context_);
 }
 
@@ -189,7 +190,7 @@ void AsioSession::flush() {
     }
     const std::size_t batch_bytes = take_output_batch();
     writing_ = true;
-    if (tls() != nullptr || batch_bytes > max_bytes_written_at_once) return write_async();
+    if (tls() != nullptr || batch_bytes > max_bytes_written_at_once || queues_writes()) return write_async();
     std::size_t written = 0;
     if (const auto ec = write_now(written)) return on_written(ec);
     if (written < batch_bytes) {
@@ -231,6 +232,7 @@ void AsioSession::drop_written(std::size_t written) {
 }
 
 void AsioSession::write_async() {
+  if (queue_write()) return;
   with_stream([this](auto& stream) {
     // A span, not the vector: the write operation keeps a copy of the buffer
     // sequence, and a vector would be copied (allocated) on every write.
@@ -246,9 +248,7 @@ void AsioSession::on_written(const error_code& ec) {
   if (!ec && phase_ != Phase::ended) return complete_write();
   writing_ = false;
   if (phase_ == Phase::ended) return;
-  // The read side sees the broken connection too and reports it.
-  error_code ignored;
-  tcp_socket().close(ignored);
+  drop_connection();  // the read side sees the broken connection too and reports it
 }
 
 void AsioSession::complete_write() {
@@ -267,8 +267,7 @@ void AsioSession::start_close_timer() {
     // Closing the socket completes the pending read with an error; the engine
     // then reports the close as clean only if both Close frames were exchanged.
     close_timed_out_ = true;
-    error_code ignored;
-    tcp_socket().close(ignored);
+    drop_connection();
   });
 }
 
@@ -323,8 +322,7 @@ void AsioSession::finish() {
   }
   resolver_.cancel();
   if (connector_) connector_->cancel();
-  error_code ignored;
-  tcp_socket().close(ignored);
+  drop_connection();
 }
 
 }  // namespace duplex::native
