@@ -135,7 +135,8 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   bool switch_to_ring();
   /// Starts the multishot recv of an open connection on the ring.
   void receive_through_ring();
-  void on_ring_received(int result, bool more, std::span<const std::byte> received);
+  /// True when the loop should deliver the events it reported before the next read.
+  bool on_ring_received(int result, bool more, std::span<const std::byte> received);
   void on_ring_sent(int result);
   void on_readable(const boost::system::error_code& ec);                         // Linux path
   void on_portable_read(const boost::system::error_code& ec, std::size_t size);  // portable path

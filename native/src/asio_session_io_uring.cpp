@@ -21,11 +21,21 @@ namespace duplex::native {
 namespace asio = boost::asio;
 using boost::system::error_code;
 
+namespace {
+
+// Once the engine has reported this many events (messages, Pongs) from one
+// completion, the loop delivers them before the next completion is read: as
+// the epoll path's max_events_per_wakeup, and for the same reason.
+constexpr std::size_t max_events_before_yield = 1024;
+
+}  // namespace
+
 /// The socket of an open connection on the ring: its fd, what its requests
 /// need until they complete, and the session kept alive meanwhile (a request
 /// in the kernel must not outlive the session its completion is reported to).
 struct AsioSession::RingLink final : IoUringClient {
-  enum Kind : unsigned { recv = 1, send = 2 };
+  // A send's completion overtakes receives reaped with it (IoUringService::reap).
+  enum Kind : unsigned { recv = 1, send = 2 | IoUringService::dispatched_early };
 
   RingLink(AsioSession& owner, IoUringService& service, int socket_fd)
       : session(owner), ring(service), fd(socket_fd) {}
@@ -44,7 +54,7 @@ struct AsioSession::RingLink final : IoUringClient {
     }
   }
 
-  void on_completion(unsigned kind, int result, unsigned flags, std::span<const std::byte> received) override {
+  bool on_completion(unsigned kind, int result, unsigned flags, std::span<const std::byte> received) override {
     const bool more = (flags & IORING_CQE_F_MORE) != 0;
     // The last completion lets the session go, once its handler has run.
     std::shared_ptr<AsioSession> last_hold;
@@ -55,10 +65,9 @@ struct AsioSession::RingLink final : IoUringClient {
         last_hold = std::move(hold);
       }
     }
-    if (kind == recv)
-      session.on_ring_received(result, more, received);
-    else
-      session.on_ring_sent(result);
+    if (kind == recv) return session.on_ring_received(result, more, received);
+    session.on_ring_sent(result);
+    return false;
   }
 
   void on_ring_shutdown() override {
@@ -113,19 +122,25 @@ void AsioSession::receive_through_ring() {
   ring_link_->started(RingLink::recv);
 }
 
-void AsioSession::on_ring_received(int result, bool more, std::span<const std::byte> received) {
-  if (phase_ == Phase::ended) return;
+bool AsioSession::on_ring_received(int result, bool more, std::span<const std::byte> received) {
+  if (phase_ == Phase::ended) return false;
   if (result > 0) {
+    events_this_wakeup_ = 0;
     on_bytes(received);
     if (phase_ != Phase::ended && !more) receive_through_ring();
-    return;
+    return events_this_wakeup_ >= max_events_before_yield;
   }
   // ENOBUFS: every provided buffer was taken before the loop reaped; they are
   // back by now, and the bytes wait in the socket.
-  if (result == -ENOBUFS) return receive_through_ring();
-  if (result == 0) return on_read_error(asio::error::eof);
-  if (result == -ECANCELED) return on_read_error(asio::error::operation_aborted);
-  on_read_error(error_code(-result, boost::system::system_category()));
+  if (result == -ENOBUFS)
+    receive_through_ring();
+  else if (result == 0)
+    on_read_error(asio::error::eof);
+  else if (result == -ECANCELED)
+    on_read_error(asio::error::operation_aborted);
+  else
+    on_read_error(error_code(-result, boost::system::system_category()));
+  return false;
 }
 
 bool AsioSession::queues_writes() const noexcept { return ring_link_ != nullptr && ring_link_->fd >= 0; }

@@ -12,6 +12,7 @@
 #include <span>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 namespace duplex::native {
 
@@ -23,8 +24,10 @@ class alignas(8) IoUringClient {
  public:
   /// One completion of a request of `kind` (0–7) that this client started.
   /// `received` holds the bytes of a recv completion that used a provided
-  /// buffer (empty otherwise); they are valid until the call returns.
-  virtual void on_completion(unsigned kind, int result, unsigned flags, std::span<const std::byte> received) = 0;
+  /// buffer (empty otherwise); they are valid until the call returns. True
+  /// asks the loop to run its other handlers before the next completion (the
+  /// client has queued much work for them, e.g. many messages to deliver).
+  virtual bool on_completion(unsigned kind, int result, unsigned flags, std::span<const std::byte> received) = 0;
   /// The io_context is going away: its requests will never complete.
   virtual void on_ring_shutdown() = 0;
 
@@ -45,6 +48,12 @@ class IoUringService final : public boost::asio::execution_context::service {
  public:
   using key_type = IoUringService;
   static inline boost::asio::execution_context::id id;
+
+  /// A kind with this bit is dispatched before the completions without it
+  /// that were reaped with it (e.g. a send before queued receives: see reap()).
+  static constexpr unsigned dispatched_early = 4;
+  /// Receive completions dispatched between two submissions while reaping.
+  static constexpr std::size_t receives_per_submission = 16;
 
   /// Provided buffers: this many (a power of two) of buffer_size bytes each,
   /// so one recv completion carries up to 32 KiB.
@@ -86,8 +95,15 @@ class IoUringService final : public boost::asio::execution_context::service {
   void submit_soon();
   void submit_now();
   void wait_for_completions();
+  struct Completion {
+    std::uint64_t user_data;
+    int result;
+    unsigned flags;
+  };
   void reap();
-  void dispatch(std::uint64_t user_data, int result, unsigned flags);
+  void take_completions();
+  /// The client's answer: true to yield to other handlers.
+  bool dispatch(const Completion& completion);
   void recycle(unsigned buffer_id);
   void shutdown() override;
 
@@ -105,6 +121,8 @@ class IoUringService final : public boost::asio::execution_context::service {
   bool shut_down_ = false;
   std::size_t in_flight_ = 0;  // requests submitted or queued whose last completion has not come
   std::unordered_set<IoUringClient*> clients_;  // clients with requests in flight
+  std::vector<Completion> reaped_;               // taken from the ring; dispatched up to next_reaped_
+  std::size_t next_reaped_ = 0;
 };
 
 }  // namespace duplex::native

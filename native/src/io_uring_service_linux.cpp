@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 #include <sys/utsname.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/post.hpp>
 #include <cerrno>
@@ -39,12 +40,6 @@ bool kernel_has_multishot_recv(std::string& why_not) {
   why_not = std::string("Linux ") + name.release + " has no multishot recv (6.0 or later needed)";
   return false;
 }
-
-struct Completion {
-  std::uint64_t user_data;
-  int result;
-  unsigned flags;
-};
 
 }  // namespace
 
@@ -177,9 +172,35 @@ void IoUringService::wait_for_completions() {
 }
 
 // Completions are copied out and the queue advanced before anyone is told:
-// a client may queue requests, or end, from its handler.
+// a client may queue requests, or end, from its handler. Receives are
+// dispatched a few at a time, with a submission in between, and the
+// completions that are dispatched early (sends) overtake them: a session that
+// answers what it reads (Pongs to a flood of Pings) sees its writes complete
+// after a few of its reads, not after all that a loop turn brought.
 void IoUringService::reap() {
+  if (shut_down_) return;
   reaping_ = true;
+  take_completions();
+  bool yield = false;
+  while (next_reaped_ < reaped_.size() && !yield) {
+    const std::size_t end = std::min(reaped_.size(), next_reaped_ + receives_per_submission);
+    while (next_reaped_ < end && !yield) yield = dispatch(reaped_[next_reaped_++]);
+    if (io_uring_sq_ready(&ring_) > 0) io_uring_submit(&ring_);
+    take_completions();
+  }
+  reaping_ = false;
+  if (yield) {
+    // The rest after the handlers queued meanwhile (as the epoll path stops
+    // reading after max_events_per_wakeup); the wait stays off till then.
+    asio::post(io_, [this] { reap(); });
+    return;
+  }
+  reaped_.clear();
+  next_reaped_ = 0;
+  submit_now();
+}
+
+void IoUringService::take_completions() {
   for (;;) {
     std::array<Completion, 64> batch;
     unsigned count = 0;
@@ -190,24 +211,30 @@ void IoUringService::reap() {
       if (count == batch.size()) break;
     }
     io_uring_cq_advance(&ring_, count);
-    for (unsigned i = 0; i < count; ++i) dispatch(batch[i].user_data, batch[i].result, batch[i].flags);
-    if (count < batch.size()) break;
+    for (unsigned i = 0; i < count; ++i) {
+      if ((batch[i].user_data & dispatched_early) != 0)
+        dispatch(batch[i]);
+      else
+        reaped_.push_back(batch[i]);
+    }
+    if (count < batch.size()) return;
   }
-  reaping_ = false;
-  submit_now();
 }
 
-void IoUringService::dispatch(std::uint64_t user_data, int result, unsigned flags) {
+bool IoUringService::dispatch(const Completion& completion) {
+  const auto [user_data, result, flags] = completion;
   if ((flags & IORING_CQE_F_MORE) == 0) --in_flight_;
   const bool has_buffer = (flags & IORING_CQE_F_BUFFER) != 0;
   const unsigned buffer_id = flags >> IORING_CQE_BUFFER_SHIFT;
+  bool yield = false;
   if (user_data != anonymous) {
     std::span<const std::byte> received;
     if (has_buffer && result > 0) received = {buffer_memory_ + buffer_id * buffer_size, static_cast<std::size_t>(result)};
     auto* client = reinterpret_cast<IoUringClient*>(user_data & ~std::uint64_t{7});
-    client->on_completion(static_cast<unsigned>(user_data & 7), result, flags, received);
+    yield = client->on_completion(static_cast<unsigned>(user_data & 7), result, flags, received);
   }
   if (has_buffer) recycle(buffer_id);
+  return yield;
 }
 
 void IoUringService::recycle(unsigned buffer_id) {
