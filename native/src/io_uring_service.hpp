@@ -72,7 +72,8 @@ class IoUringService final : public boost::asio::execution_context::service {
 
   /// A free submission queue entry for a request of `client`'s of `kind`, its
   /// user_data set; submitted by the end of this loop turn. Submits what is
-  /// queued first when the queue is full.
+  /// queued first when the queue is full. nullptr once the io_context has
+  /// shut down (or if the kernel keeps the queue full).
   io_uring_sqe* next_sqe(IoUringClient& client, unsigned kind);
   /// The user_data of `client`'s requests of `kind` (what a cancel matches).
   static std::uint64_t user_data(const IoUringClient& client, unsigned kind) noexcept {
