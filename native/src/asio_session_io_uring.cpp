@@ -10,9 +10,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <array>
 #include <boost/asio/error.hpp>
 #include <cerrno>
+#include <vector>
 
 #include "asio_session.hpp"
 #include "io_uring_service.hpp"
@@ -95,7 +95,7 @@ struct AsioSession::RingLink final : IoUringClient {
   bool sending = false;
   std::size_t sending_bytes = 0;
   msghdr message{};
-  std::array<iovec, 2 * max_frames_per_write> iov{};
+  std::vector<iovec> iov;  // grown to the largest batch, kept: empty on a connection that never wrote
 };
 
 AsioSession::~AsioSession() = default;
@@ -149,6 +149,7 @@ bool AsioSession::queue_write() {
   if (!queues_writes()) return false;
   RingLink& link = *ring_link_;
   link.sending_bytes = 0;
+  link.iov.resize(write_buffers_.size());
   for (std::size_t i = 0; i < write_buffers_.size(); ++i) {
     link.iov[i] = iovec{const_cast<void*>(write_buffers_[i].data()), write_buffers_[i].size()};
     link.sending_bytes += write_buffers_[i].size();
