@@ -25,6 +25,9 @@ constexpr unsigned submission_entries = 256;
 // Completion entries: multishot recvs of many connections may complete before
 // the loop reaps (the kernel keeps the rest on an overflow list, at a cost).
 constexpr unsigned completion_entries = 4096;
+// Queued entries are handed to the kernel once this many wait, if the loop
+// turn has not ended before.
+constexpr unsigned entries_per_submission = 16;
 // The user_data of requests nobody is told about (cancels).
 constexpr std::uint64_t anonymous = 0;
 
@@ -140,6 +143,9 @@ io_uring_sqe* IoUringService::next_anonymous_sqe() {
 
 io_uring_sqe* IoUringService::take_sqe() {
   if (!ring_ready_) return nullptr;  // shut down: a session that outlives the io_context's services
+  // The entries queued so far are complete: a long loop turn does not hold
+  // back the first connections' writes until its end.
+  if (io_uring_sq_ready(&ring_) >= entries_per_submission) io_uring_submit(&ring_);
   io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
   if (sqe == nullptr) {
     io_uring_submit(&ring_);  // the queue is full: hand it over now, then take the freed entry
