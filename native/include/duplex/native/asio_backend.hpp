@@ -25,7 +25,7 @@ class IoUringService;
 
 /// How the plain-TCP (ws://) connections of a backend move their bytes once
 /// open. wss:// connections read and write through Asio's TLS stream on every
-/// path. README, "Desktops: Linux, Windows, macOS", compares them.
+/// path. README, "I/O paths on Linux", compares them.
 enum class IoPath {
   /// A request only: io_uring where the kernel allows it, else epoll (Linux);
   /// the DUPLEX_IO environment variable (epoll, io_uring) may say which.
@@ -33,8 +33,8 @@ enum class IoPath {
   /// Linux: readiness waits on Asio's epoll reactor, recv/sendmsg made inside the call.
   epoll,
   /// Linux 6.0 or later: the io_context's io_uring; a multishot recv into
-  /// buffers the io_context's connections share, sends as requests, one
-  /// io_uring_enter per loop turn for all connections.
+  /// buffers the io_context's connections share, sends as requests, the
+  /// requests of a loop turn submitted together (one io_uring_enter per 16).
   io_uring,
   /// Windows, macOS, and Linux built with DUPLEX_PORTABLE_IO: Asio's own operations.
   portable,
