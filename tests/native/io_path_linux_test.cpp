@@ -8,9 +8,9 @@
 #include <catch2/catch.hpp>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <duplex/duplex.hpp>
-#include <duplex/native/asio_backend.hpp>
 #include <linux/io_uring.h>
 #include <memory>
 #include <optional>
@@ -80,6 +80,38 @@ void check_echo(const EchoResult& result) {
   CHECK(result.closed->code() == 1000);
 }
 
+// Captures what is written to file descriptor 2 during its life.
+class StderrCapture {
+ public:
+  StderrCapture() : file_(std::tmpfile()), saved_(::dup(2)) {
+    std::fflush(stderr);
+    ::dup2(::fileno(file_), 2);
+  }
+  ~StderrCapture() {
+    restore();
+    std::fclose(file_);
+  }
+  /// Stops capturing; returns what was written.
+  std::string text() {
+    restore();
+    std::string captured;
+    std::rewind(file_);
+    for (int c; (c = std::fgetc(file_)) != EOF;) captured += static_cast<char>(c);
+    return captured;
+  }
+
+ private:
+  void restore() {
+    if (saved_ < 0) return;
+    std::fflush(stderr);
+    ::dup2(saved_, 2);
+    ::close(saved_);
+    saved_ = -1;
+  }
+  std::FILE* file_;
+  int saved_;
+};
+
 // Sets an environment variable for the scope (each test runs in a process of its own).
 class ScopedEnvironment {
  public:
@@ -142,6 +174,7 @@ TEST_CASE("io_uring forbidden as in a container: the backend falls back to epoll
   bool denied = false;
   int setup_errno = 0;
   std::optional<IoPath> forced, automatic;
+  std::string note;
   EchoResult echo;
   std::thread([&] {
     denied = deny_io_uring_setup_in_this_thread();
@@ -149,15 +182,19 @@ TEST_CASE("io_uring forbidden as in a container: the backend falls back to epoll
     io_uring_params params{};
     if (::syscall(__NR_io_uring_setup, 4, &params) < 0) setup_errno = errno;
     boost::asio::io_context io;
-    native::AsioBackend asked(io, taking(IoPath::io_uring));  // one line on stderr
+    StderrCapture capture;
+    native::AsioBackend asked(io, taking(IoPath::io_uring));
     forced = asked.io_path();
     automatic = native::AsioBackend(io).io_path();
+    note = capture.text();
     echo = echo_through(asked, peer);
   }).join();
   REQUIRE(denied);
   CHECK(setup_errno == EPERM);  // the kernel refused the ring, as Docker's default profile makes it
   CHECK(forced == IoPath::epoll);
   CHECK(automatic == IoPath::epoll);
+  // Asked for by name: one line says it is not taken, and why; chosen automatically: nothing more.
+  CHECK(note == "duplex: io_uring asked for, but io_uring_setup: Operation not permitted: using epoll\n");
   check_echo(echo);
 }
 
