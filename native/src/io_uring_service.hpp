@@ -38,9 +38,10 @@ class alignas(8) IoUringClient {
 /// An io_uring, its provided-buffer ring, and the wait for its completions in
 /// Asio's reactor (the ring's fd is readable while completions are queued), so
 /// applications that run their own io_context keep working. Sessions queue
-/// requests with next_sqe(); everything queued during one loop turn goes to the
-/// kernel in one io_uring_enter (at the end of the completions' handler, or a
-/// handler posted for the purpose). Multishot recvs read into buffers of the
+/// requests with next_sqe(); what is queued during one loop turn goes to the
+/// kernel together, whichever sessions queued it: one io_uring_enter per 16
+/// entries, and at the end of the completions' handler or of a handler posted
+/// for the purpose. Multishot recvs read into buffers of the
 /// shared ring: an idle connection holds no read buffer. Used from the
 /// io_context's thread only (the io_context runs on one thread, as the
 /// backend's threading model requires).
