@@ -72,6 +72,7 @@ struct AsioSession::RingLink final : IoUringClient {
 
   void on_ring_shutdown() override {
     in_flight = 0;
+    receiving = sending = false;  // nothing to cancel on a ring that is gone
     const auto last_hold = std::move(hold);  // may destroy the session, and this
   }
 
