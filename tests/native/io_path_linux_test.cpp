@@ -2,6 +2,8 @@
 // allows it, epoll otherwise or when asked for, and the fallback when
 // io_uring cannot be set up.
 
+#include "duplex/native/asio_backend.hpp"
+
 #include <sys/syscall.h>
 #include <unistd.h>
 
