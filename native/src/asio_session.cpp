@@ -207,14 +207,15 @@ std::size_t AsioSession::take_output_batch() {
   // The engine frames one fragment's worth at a time; asking it again once
   // its output is taken frames the next.
   std::size_t batch_bytes = 0;
+  const std::size_t max_frames = queues_writes() ? max_frames_per_queued_write : max_frames_per_write;
   auto* frames = &connection_->output();
   for (; !frames->empty() && batch_bytes < max_bytes_per_write; frames = &connection_->output()) {
-    while (!frames->empty() && in_flight_.size() < max_frames_per_write) {
+    while (!frames->empty() && in_flight_.size() < max_frames) {
       batch_bytes += frames->front().header_size + frames->front().payload_bytes().size();
       in_flight_.push_back(std::move(frames->front()));
       frames->pop_front();
     }
-    if (in_flight_.size() == max_frames_per_write) break;
+    if (in_flight_.size() == max_frames) break;
   }
   for (const auto& frame : in_flight_) {
     write_buffers_.emplace_back(frame.header.data(), frame.header_size);
@@ -256,6 +257,10 @@ void AsioSession::complete_write() {
   std::size_t flushed = 0;
   for (const auto& frame : in_flight_) flushed += frame.app_bytes;
   in_flight_.clear();
+  if (in_flight_.capacity() > max_frames_per_write) {  // a burst's batch (queued writes): not kept while idle
+    std::vector<rfc6455::OutgoingFrame>().swap(in_flight_);
+    std::vector<asio::const_buffer>().swap(write_buffers_);
+  }
   if (flushed > 0) report([&](TransportEvents& t) { t.on_transport_flushed(flushed); });
 }
 

@@ -38,6 +38,10 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
  public:
   /// Frames handed to the kernel in one write at most.
   static constexpr std::size_t max_frames_per_write = 64;
+  /// The same when writes are queued (the io_uring path): a write completes a
+  /// loop turn later, so it takes what a turn has queued, up to the kernel's
+  /// limit of 1024 iovecs (two per frame).
+  static constexpr std::size_t max_frames_per_queued_write = 512;
 
   /// `ring`: the io_context's io_uring when the backend chose that I/O path
   /// (plain TCP once open then goes through it), nullptr for the others.

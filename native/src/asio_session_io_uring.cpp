@@ -96,7 +96,7 @@ struct AsioSession::RingLink final : IoUringClient {
   bool sending = false;
   std::size_t sending_bytes = 0;
   msghdr message{};
-  std::vector<iovec> iov;  // grown to the largest batch, kept: empty on a connection that never wrote
+  std::vector<iovec> iov;  // grown to the batch, kept up to 2 * max_frames_per_write: empty if never written
 };
 
 AsioSession::~AsioSession() = default;
@@ -178,6 +178,7 @@ void AsioSession::on_ring_sent(int result) {
     if (!queue_write()) on_written(asio::error::bad_descriptor);  // dropped meanwhile
     return;
   }
+  if (ring_link_->iov.capacity() > 2 * max_frames_per_write) std::vector<iovec>().swap(ring_link_->iov);
   on_written({});
   if (phase_ != Phase::ended) flush();
 }

@@ -28,6 +28,9 @@ constexpr unsigned completion_entries = 4096;
 // Queued entries are handed to the kernel once this many wait, if the loop
 // turn has not ended before.
 constexpr unsigned entries_per_submission = 16;
+// Rounds of dispatching and submitting in one handler before other handlers
+// get their turn (receives_per_submission receives each).
+constexpr unsigned max_rounds_per_reap = 16;
 // The user_data of requests nobody is told about (cancels).
 constexpr std::uint64_t anonymous = 0;
 
@@ -162,7 +165,7 @@ void IoUringService::submit_soon() {
   submit_posted_ = true;
   asio::post(io_, [this] {
     submit_posted_ = false;
-    submit_now();
+    reap();  // submits, then takes what completed at once
   });
 }
 
@@ -172,35 +175,49 @@ void IoUringService::submit_now() {
 }
 
 // The wait is pending only while requests are in flight, so that
-// io_context::run() returns once all work is done, as it does without a ring.
+// io_context::run() returns once all work is done, as it does without a ring:
+// reap() also runs from the submitting handler, and may take the last
+// completions while the wait is pending; it is cancelled then (no system call).
 void IoUringService::wait_for_completions() {
-  if (waiting_ || in_flight_ == 0 || shut_down_) return;
+  if (shut_down_) return;
+  if (in_flight_ == 0) {
+    if (waiting_) ring_fd_.cancel();
+    return;
+  }
+  if (waiting_) return;
   waiting_ = true;
   ring_fd_.async_wait(asio::posix::stream_descriptor::wait_read, [this](const boost::system::error_code& ec) {
     waiting_ = false;
-    if (!ec && !shut_down_) reap();
+    if (shut_down_) return;
+    if (ec == asio::error::operation_aborted) return wait_for_completions();  // requests may have come since
+    if (!ec) reap();
   });
 }
 
 // Completions are copied out and the queue advanced before anyone is told:
 // a client may queue requests, or end, from its handler. Receives are
-// dispatched a few at a time, with a submission in between, and the
-// completions that are dispatched early (sends) overtake them: a session that
-// answers what it reads (Pongs to a flood of Pings) sees its writes complete
-// after a few of its reads, not after all that a loop turn brought.
+// dispatched a few at a time, and what their handlers queued is submitted in
+// between; completions dispatched early (sends) overtake the receives reaped
+// with them. A send the socket takes at once completes inside the submission,
+// so a session that writes as it reads (Pongs to a flood of Pings, or any
+// backlog of messages) goes on writing within this handler, as on the epoll
+// path, instead of one write per loop turn.
 void IoUringService::reap() {
   if (shut_down_) return;
   reaping_ = true;
   take_completions();
   bool yield = false;
-  while (next_reaped_ < reaped_.size() && !yield) {
+  for (unsigned round = 1;; ++round) {
     const std::size_t end = std::min(reaped_.size(), next_reaped_ + receives_per_submission);
     while (next_reaped_ < end && !yield) yield = dispatch(reaped_[next_reaped_++]);
-    if (io_uring_sq_ready(&ring_) > 0) io_uring_submit(&ring_);
+    const bool submitted = io_uring_sq_ready(&ring_) > 0;
+    if (submitted) io_uring_submit(&ring_);
+    if (yield || round == max_rounds_per_reap) break;
     take_completions();
+    if (!submitted && next_reaped_ == reaped_.size()) break;
   }
   reaping_ = false;
-  if (yield) {
+  if (next_reaped_ < reaped_.size()) {
     // The rest after the handlers queued meanwhile (as the epoll path stops
     // reading after max_events_per_wakeup); the wait stays off till then.
     asio::post(io_, [this] { reap(); });
