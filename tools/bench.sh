@@ -8,7 +8,8 @@
 #                  [--build-dir DIR] [--tls]
 # --smoke: a few hundred messages per workload, one run: proves every binary works.
 # --only: native workload ids and/or WASM (the WebAssembly bench alone: --only WASM).
-# --clients: the native clients to run (default all: duplex, duplex_co, duplex_asio, beast, raw, websocketpp).
+# --clients: the native clients to run (default all: duplex, duplex_epoll, duplex_co, duplex_asio, beast, raw,
+#   websocketpp; duplex runs on the io_uring I/O path, duplex_epoll on epoll).
 # --tls: the echo workloads W1–W5 over wss:// (TLS 1.3); raw TCP has no TLS and sits them out.
 # The WebAssembly bench is built into build/bench-wasm with em++ and needs
 # Chromium and tests/peers' playwright-core; without them it is skipped (an

@@ -32,7 +32,7 @@ mirror=${DUPLEX_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 min_emscripten=6
 # Installed in the chroot (--no-install-recommends). Not sid's catch2: it is
 # Catch2 3; the host's Catch2 2 (bookworm) is copied in instead.
-packages=(emscripten nodejs cmake make g++ libboost-dev libssl-dev zlib1g-dev
+packages=(emscripten nodejs cmake make g++ libboost-dev libssl-dev zlib1g-dev liburing-dev
           python3 python3-websockets openssl ca-certificates
           chromium  # the browser tests (headless, driven by npm playwright-core)
           firefox-esr  # the integration suite in Firefox (headless, WebDriver BiDi)

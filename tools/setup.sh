@@ -19,6 +19,7 @@ packages=(cmake g++ make pkg-config ccache libboost1.81-dev libssl-dev zlib1g-de
           firefox-esr  # the integration suite in Firefox (headless, WebDriver BiDi: tests/web/firefox_bidi.js)
           tinyproxy microsocks  # the proxy tests (HTTP CONNECT, SOCKS5)
           libedit-dev  # the CLI's interactive line editing (BSD-licensed, readline-compatible)
+          liburing-dev  # the native backend's io_uring I/O path on Linux
           tmux)  # the CLI's interactive mode driven in a real terminal by tests/cli
 
 # node may come from NodeSource (its nodejs package ships npm); Debian's

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing (apt, npm), then builds and runs
-# ctest for each preset: native, portable (the native suite over the portable
+# ctest for each preset: native (on Linux's io_uring I/O path, DUPLEX_IO=io_uring;
+# then the native, integration and CLI tests again on the epoll path: test
+# preset native-epoll), portable (the native suite over the portable
 # Asio-only I/O path that Windows and macOS take), wasm (em++; core,
 # integration and wasm tests in node, the integration tests also in Chromium
 # and Firefox), package (tests/package/run.sh: a program built against duplex
@@ -41,6 +43,10 @@ run_preset() {
 
 for preset in native portable wasm; do
   run_preset "$preset"
+  if [ "$preset" = native ]; then
+    echo "== test (preset native-epoll: the native, integration and CLI tests on the epoll I/O path)"
+    ctest --preset native-epoll
+  fi
 done
 # duplex as a package, from the native and wasm presets' trees, plus a shared build.
 echo "== package (find_package, add_subdirectory, pkg-config; static, shared, wasm)"

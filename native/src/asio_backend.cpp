@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 
 #include "asio_session.hpp"
+#include "io_path.hpp"
 #include "openssl_random.hpp"
 #include "tls_context.hpp"
 #include "tls_context_cache.hpp"
@@ -43,6 +44,9 @@ struct AsioBackend::TlsCache {
 
 AsioBackend::AsioBackend(boost::asio::io_context& io, AsioBackendConfig config)
     : io_(io), config_(std::move(config)), tls_cache_(std::make_unique<TlsCache>()) {
+  const IoPathChoice choice = choose_io_path(io_, config_.io_path);
+  io_path_ = choice.path;
+  ring_ = choice.ring;
   // The first opening handshake needs a random key: pay OpenSSL's start-up here.
   prepare_openssl_random();
 }
@@ -99,7 +103,7 @@ std::unique_ptr<Transport> AsioBackend::connect(ConnectRequest request, Transpor
     }
   }
   auto session = std::make_shared<AsioSession>(io_, std::move(tls), std::move(request), events, config_.resolver,
-                                               std::move(resumption));
+                                               std::move(resumption), ring_);
   if (tls_error.empty())
     session->start();
   else

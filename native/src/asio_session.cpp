@@ -36,7 +36,8 @@ constexpr std::size_t max_bytes_written_at_once = 16 * 1024;
 // and asio_session_liveness.cpp (heartbeat, idle timeout).
 
 AsioSession::AsioSession(asio::io_context& io, std::shared_ptr<asio::ssl::context> tls, ConnectRequest request,
-                         TransportEvents& events, SessionResolver resolver, TlsResumption resumption)
+                         TransportEvents& events, SessionResolver resolver, TlsResumption resumption,
+                         IoUringService* ring)
     : io_(io),
       scratch_(ReadScratch::of(io)),
       tls_context_(std::move(tls)),
@@ -47,7 +48,8 @@ AsioSession::AsioSession(asio::io_context& io, std::shared_ptr<asio::ssl::contex
       custom_resolver_(std::move(resolver)),
       stream_(std::in_place_type<tcp::socket>, io),
       open_timer_(io),
-      step_timer_(io) {
+      step_timer_(io),
+      ring_(ring) {
   if (request_.url.secure && tls_context_) make_tls_layer();
 }
 
@@ -166,7 +168,7 @@ void AsioSession::flush() {
     }
     const std::size_t batch_bytes = take_output_batch();
     writing_ = true;
-    if (batch_bytes > max_bytes_written_at_once) return write_async();
+    if (batch_bytes > max_bytes_written_at_once || queues_writes()) return write_async();
     std::size_t written = 0;
     if (const auto ec = tls() != nullptr ? tls_write_now(written) : write_now(written)) return on_written(ec);
     if (written < batch_bytes) {
@@ -183,14 +185,15 @@ std::size_t AsioSession::take_output_batch() {
   // The engine frames one fragment's worth at a time; asking it again once
   // its output is taken frames the next.
   std::size_t batch_bytes = 0;
+  const std::size_t max_frames = queues_writes() ? max_frames_per_queued_write : max_frames_per_write;
   auto* frames = &connection_->output();
   for (; !frames->empty() && batch_bytes < max_bytes_per_write; frames = &connection_->output()) {
-    while (!frames->empty() && in_flight_.size() < max_frames_per_write) {
+    while (!frames->empty() && in_flight_.size() < max_frames) {
       batch_bytes += frames->front().header_size + frames->front().payload_bytes().size();
       in_flight_.push_back(std::move(frames->front()));
       frames->pop_front();
     }
-    if (in_flight_.size() == max_frames_per_write) break;
+    if (in_flight_.size() == max_frames) break;
   }
   for (const auto& frame : in_flight_) {
     write_buffers_.emplace_back(frame.header.data(), frame.header_size);
@@ -209,6 +212,7 @@ void AsioSession::drop_written(std::size_t written) {
 
 void AsioSession::write_async() {
   if (tls() != nullptr) return tls_write_async();
+  if (queue_write()) return;
   // A span, not the vector: the write operation keeps a copy of the buffer
   // sequence, and a vector would be copied (allocated) on every write.
   asio::async_write(std::get<tcp::socket>(stream_), std::span<const asio::const_buffer>(write_buffers_),
@@ -222,9 +226,7 @@ void AsioSession::on_written(const error_code& ec) {
   if (!ec && phase_ != Phase::ended) return complete_write();
   writing_ = false;
   if (phase_ == Phase::ended) return;
-  // The read side sees the broken connection too and reports it.
-  error_code ignored;
-  tcp_socket().close(ignored);
+  drop_connection();  // the read side sees the broken connection too and reports it
 }
 
 void AsioSession::complete_write() {
@@ -232,6 +234,10 @@ void AsioSession::complete_write() {
   std::size_t flushed = 0;
   for (const auto& frame : in_flight_) flushed += frame.app_bytes;
   in_flight_.clear();
+  if (in_flight_.capacity() > max_frames_per_write) {  // a burst's batch (queued writes): not kept while idle
+    std::vector<rfc6455::OutgoingFrame>().swap(in_flight_);
+    std::vector<asio::const_buffer>().swap(write_buffers_);
+  }
   if (flushed > 0) report([&](TransportEvents& t) { t.on_transport_flushed(flushed); });
 }
 
@@ -243,8 +249,7 @@ void AsioSession::start_close_timer() {
     // Closing the socket completes the pending read with an error; the engine
     // then reports the close as clean only if both Close frames were exchanged.
     close_timed_out_ = true;
-    error_code ignored;
-    tcp_socket().close(ignored);
+    drop_connection();
   });
 }
 
@@ -300,8 +305,7 @@ void AsioSession::finish() {
   resolver_.cancel();
   if (connector_) connector_->cancel();
   if (tls() != nullptr) tls_close();
-  error_code ignored;
-  tcp_socket().close(ignored);
+  drop_connection();
 }
 
 }  // namespace duplex::native

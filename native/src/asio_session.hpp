@@ -32,6 +32,7 @@ class TlsLayer;
 struct TlsLayerDeleter {
   void operator()(TlsLayer* layer) const noexcept;
 };
+class IoUringService;
 
 /// Name resolution the session uses: the system resolver when empty.
 using SessionResolver =
@@ -44,9 +45,19 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
  public:
   /// Frames handed to the kernel in one write at most.
   static constexpr std::size_t max_frames_per_write = 64;
+  /// The same when writes are queued (the io_uring path): a write completes a
+  /// loop turn later, so it takes what a turn has queued, up to the kernel's
+  /// limit of 1024 iovecs (two per frame).
+  static constexpr std::size_t max_frames_per_queued_write = 512;
 
+  /// `ring`: the io_context's io_uring when the backend chose that I/O path
+  /// (plain TCP once open then goes through it), nullptr for the others.
   AsioSession(boost::asio::io_context& io, std::shared_ptr<boost::asio::ssl::context> tls, ConnectRequest request,
-              TransportEvents& events, SessionResolver resolver = {}, TlsResumption resumption = {});
+              TransportEvents& events, SessionResolver resolver = {}, TlsResumption resumption = {},
+              IoUringService* ring = nullptr);
+  ~AsioSession();
+  AsioSession(const AsioSession&) = delete;
+  AsioSession& operator=(const AsioSession&) = delete;
 
   /// Resolve, connect, TLS, opening handshake; then read until the connection ends.
   void start();
@@ -108,13 +119,35 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   }
 
   void read();
-  // The I/O strategy for plain TCP once open, in a file of its own:
-  // asio_session_io_linux.cpp (readiness waits, non-blocking recv/sendmsg)
-  // or asio_session_io_portable.cpp (Asio only: Windows, macOS, and Linux
-  // with DUPLEX_PORTABLE_IO). Waits for the peer's next bytes and reads them.
+  // The I/O strategy for plain TCP once open, in files of its own: on Linux
+  // asio_session_io_linux.cpp (epoll: readiness waits, non-blocking
+  // recv/sendmsg) and asio_session_io_uring.cpp (requests on the io_context's
+  // io_uring), chosen per backend at run time; or asio_session_io_portable.cpp
+  // (Asio only: Windows, macOS, and Linux with DUPLEX_PORTABLE_IO).
+  // Waits for the peer's next bytes and reads them.
   void read_open();
   /// Writes write_buffers_ without waiting; `written` is what the kernel took.
   boost::system::error_code write_now(std::size_t& written);
+  /// True when every write goes through write_async() (the io_uring path: a
+  /// send request, completed a loop turn later), not write_now().
+  bool queues_writes() const noexcept;
+  /// write_async() of a strategy that queues writes; false for the others.
+  bool queue_write();
+  /// Closes the TCP connection; the pending read completes with an error.
+  void drop_connection();
+  // io_uring path (asio_session_io_uring.cpp).
+  struct RingLink;
+  struct RingLinkDeleter {  // defined where RingLink is
+    void operator()(RingLink* link) const noexcept;
+  };
+  /// Takes the socket out of Asio's reactor and onto the ring; false if it
+  /// cannot be released now.
+  bool switch_to_ring();
+  /// Starts the multishot recv of an open connection on the ring.
+  void receive_through_ring();
+  /// True when the loop should deliver the events it reported before the next read.
+  bool on_ring_received(int result, bool more, std::span<const std::byte> received);
+  void on_ring_sent(int result);
   void on_readable(const boost::system::error_code& ec);                         // Linux path
   void on_portable_read(const boost::system::error_code& ec, std::size_t size);  // portable path
   /// Linux path: registers the socket with the reactor again, without
@@ -206,6 +239,8 @@ class AsioSession : public std::enable_shared_from_this<AsioSession> {
   std::byte peeked_{};                  // Linux path: the first wait once open peeks at a byte
   bool registered_for_reads_ = false;   // Linux path: see register_for_reads(); portable: set up for reads
   std::size_t events_this_wakeup_ = 0;  // Linux path: engine events of this wakeup's reads (see on_readable)
+  IoUringService* ring_ = nullptr;      // io_uring path: the io_context's ring
+  std::unique_ptr<RingLink, RingLinkDeleter> ring_link_;  // io_uring path: the socket on the ring, once open
   bool writing_ = false;
   bool close_after_flush_ = false;
   std::vector<rfc6455::OutgoingFrame> in_flight_;

@@ -1,7 +1,9 @@
-// AsioSession, the Linux I/O fast path for plain TCP once open: readiness
+// AsioSession, the Linux epoll I/O path for plain TCP once open: readiness
 // waits on Asio's epoll reactor, then non-blocking recv/sendmsg calls made
-// inside the handler or the call that queued the data. Selected by CMake on
-// Linux unless DUPLEX_PORTABLE_IO is set (asio_session_io_portable.cpp then).
+// inside the handler or the call that queued the data. Built on Linux unless
+// DUPLEX_PORTABLE_IO is set (asio_session_io_portable.cpp then), beside the
+// io_uring path (asio_session_io_uring.cpp), which a session whose backend
+// chose it takes once open.
 
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -35,6 +37,7 @@ constexpr std::size_t max_events_per_wakeup = 1024;
 // epoll_ctl: the same price as the recv that fails with EAGAIN when an
 // async_read_some is started right after the previous read completed.)
 void AsioSession::read_open() {
+  if (ring_ != nullptr && switch_to_ring()) return receive_through_ring();
   auto& socket = std::get<tcp::socket>(stream_);
   if (!read_buffer_.empty()) {
     // Just opened: the handshake's buffer goes, and the first wait is a peek

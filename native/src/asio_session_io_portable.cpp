@@ -46,6 +46,18 @@ void AsioSession::on_portable_read(const error_code& ec, std::size_t size) {
   read();
 }
 
+// Writes are made at once or through Asio's write operation; there is no ring.
+struct AsioSession::RingLink {};
+AsioSession::~AsioSession() = default;
+void AsioSession::RingLinkDeleter::operator()(RingLink* link) const noexcept { delete link; }
+bool AsioSession::queues_writes() const noexcept { return false; }
+bool AsioSession::queue_write() { return false; }
+
+void AsioSession::drop_connection() {
+  error_code ignored;
+  tcp_socket().close(ignored);
+}
+
 error_code AsioSession::write_now(std::size_t& written) {
   error_code ec;
   written = std::get<tcp::socket>(stream_).send(std::span<const asio::const_buffer>(write_buffers_), 0, ec);

@@ -5,7 +5,8 @@ Client and server are pinned to different CPUs; the clients run interleaved
 the median over the runs. duplex_co and duplex_asio are duplex's coroutine
 clients (client_duplex_co.cpp: duplex::Task and WebSocketStream;
 client_duplex_asio.cpp: asio::awaitable over the Asio completion tokens)
-beside its callback client. Called by tools/bench.sh.
+beside its callback client; duplex runs on Linux's io_uring I/O path and
+duplex_epoll, the same binary, on the epoll path. Called by tools/bench.sh.
 """
 import argparse
 import os
@@ -14,7 +15,11 @@ import subprocess
 import sys
 import time
 
-CLIENTS = ["duplex", "duplex_co", "duplex_asio", "beast", "raw", "websocketpp"]
+CLIENTS = ["duplex", "duplex_epoll", "duplex_co", "duplex_asio", "beast", "raw", "websocketpp"]
+# Clients that are another client's binary on another I/O path (DUPLEX_IO):
+# duplex is bench_client_duplex on io_uring, duplex_epoll the same on epoll.
+CLIENT_BINARY = {"duplex_epoll": "duplex"}
+CLIENT_ENV = {"duplex": {"DUPLEX_IO": "io_uring"}, "duplex_epoll": {"DUPLEX_IO": "epoll"}}
 KiB, MiB = 1024, 1024 * 1024
 
 
@@ -70,8 +75,10 @@ def fmt(size):
 
 
 def run_client(bin_dir, client, args, port, ca, cpu):
-    cmd = [os.path.join(bin_dir, f"bench_client_{client}"), "--port", str(port), "--cpu", str(cpu)] + args
+    binary = CLIENT_BINARY.get(client, client)
+    cmd = [os.path.join(bin_dir, f"bench_client_{binary}"), "--port", str(port), "--cpu", str(cpu)] + args
     env = dict(os.environ)
+    env.update(CLIENT_ENV.get(client, {}))
     if "--tls" in args:
         # Every client loads the test CA as its CA file (duplex: Options::ca_file,
         # one context for all connections from the backend's TLS context cache).
@@ -181,6 +188,16 @@ def print_goals(rows):
             if d and rs and wid in ("W1", "W2"):
                 ratio = median(rs, "cpu_us_per_op") / median(d, "cpu_us_per_op")
                 print(f"  {wid} {desc}: {co}/duplex CPU {ratio:.2f} (≤ 1.1): {'holds' if ratio <= 1.1 else 'MISSED'}")
+        e = results.get("duplex_epoll")
+        if d and e and wid == "W2":
+            ce, cdd = median(e, "cpu_us_per_op"), median(d, "cpu_us_per_op")
+            print(f"  {wid} {desc}: io_uring/epoll CPU {cdd / ce:.2f}, p99 {median(d, 'p99_us'):.0f} vs "
+                  f"{median(e, 'p99_us'):.0f} µs (io_uring ≤ epoll: {'holds' if median(d, 'p99_us') <= median(e, 'p99_us') else 'MISSED'})")
+            if b and r:
+                cb, cr = median(b, "cpu_us_per_op"), median(r, "cpu_us_per_op")
+                ok = cdd <= 0.7 * cb and cdd <= 0.8 * cr
+                print(f"  {wid} {desc}: io_uring duplex/Beast {cdd / cb:.2f} (≤ 0.7), duplex/raw {cdd / cr:.2f} (≤ 0.8): "
+                      f"{'holds' if ok else 'MISSED'}")
         if not goal or not d or not b:
             continue
         cd, cb = median(d, "cpu_us_per_op"), median(b, "cpu_us_per_op")

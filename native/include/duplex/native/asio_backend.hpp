@@ -21,6 +21,25 @@
 
 namespace duplex::native {
 
+class IoUringService;
+
+/// How the plain-TCP (ws://) connections of a backend move their bytes once
+/// open. wss:// connections read and write through Asio's TLS stream on every
+/// path. README, "I/O paths on Linux", compares them.
+enum class IoPath {
+  /// A request only: io_uring where the kernel allows it, else epoll (Linux);
+  /// the DUPLEX_IO environment variable (epoll, io_uring) may say which.
+  automatic,
+  /// Linux: readiness waits on Asio's epoll reactor, recv/sendmsg made inside the call.
+  epoll,
+  /// Linux 6.0 or later: the io_context's io_uring; a multishot recv into
+  /// buffers the io_context's connections share, sends as requests, the
+  /// requests of a loop turn submitted together (one io_uring_enter per 16).
+  io_uring,
+  /// Windows, macOS, and Linux built with DUPLEX_PORTABLE_IO: Asio's own operations.
+  portable,
+};
+
 /// A Backend over an io_context the application owns:
 ///   boost::asio::io_context io;
 ///   duplex::native::AsioBackend backend(io);
@@ -34,6 +53,12 @@ struct AsioBackendConfig {
   /// connection ("cannot resolve"). Called on the loop thread; it should not
   /// block. Empty (the default): the system resolver (getaddrinfo).
   std::function<std::vector<boost::asio::ip::tcp::endpoint>(const std::string& host, std::uint16_t port)> resolver;
+  /// The I/O path to take (Linux; other builds have only `portable`). The
+  /// default, `automatic`, defers to the DUPLEX_IO environment variable, then
+  /// takes io_uring where the kernel allows it. A path asked for (here or by
+  /// DUPLEX_IO) that cannot be taken falls back to epoll, with one line on
+  /// stderr saying why; AsioBackend::io_path() tells which path was taken.
+  IoPath io_path = IoPath::automatic;
 };
 
 class DUPLEX_API AsioBackend final : public Backend {
@@ -43,6 +68,8 @@ class DUPLEX_API AsioBackend final : public Backend {
 
   /// The io_context sockets of this backend run on.
   boost::asio::io_context& context() noexcept { return io_; }
+  /// The I/O path this backend's plain-TCP connections take (never `automatic`).
+  IoPath io_path() const noexcept { return io_path_; }
 
   /// asio::post on the io_context: callable from any thread (Backend::post).
   void post(std::function<void()> task) override;
@@ -69,6 +96,8 @@ class DUPLEX_API AsioBackend final : public Backend {
   boost::asio::io_context& io_;
   AsioBackendConfig config_;
   std::unique_ptr<TlsCache> tls_cache_;
+  IoPath io_path_ = IoPath::portable;
+  IoUringService* ring_ = nullptr;  // the io_context's ring on the io_uring path
 };
 
 }  // namespace duplex::native
