@@ -48,10 +48,11 @@ void warm_up(const Peer& peer) {
 }  // namespace
 
 #if defined(DUPLEX_TEST_TLS_ON_SOCKET)
-// The Linux path (OpenSSL on the socket): about 26 KiB measured here
-// (OpenSSL's SSL object, session and the server's parsed certificate, ~20
-// KiB; duplex, ~5 KiB). asio::ssl::stream held about 85 KiB.
-constexpr std::uint64_t tls_bound = 40 * KiB;
+// The Linux path (OpenSSL on the socket): about 26 KiB measured with
+// OpenSSL 3.0 (OpenSSL's SSL object, session and the server's parsed
+// certificate, ~20 KiB; duplex, ~5 KiB), 44.5 KiB with OpenSSL 3.6 (Debian
+// sid). asio::ssl::stream held about 85–89 KiB: the bound still fails it.
+constexpr std::uint64_t tls_bound = 56 * KiB;
 #else
 // The portable path keeps asio::ssl::stream: four buffers of ~17 KiB each.
 constexpr std::uint64_t tls_bound = 128 * KiB;
