@@ -13,6 +13,7 @@
 #include <duplex/native/asio_backend.hpp>
 #include <fstream>
 #include <sstream>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -148,18 +149,21 @@ TEST_CASE("a session is offered only to connections with the same host, port and
 TEST_CASE("a session received directly is resumed through an HTTP CONNECT proxy", "[native][tls][resumption][proxy]") {
   const auto& certs = test_certificates();
   auto peer = start_ws_peer_tls(certs.server_cert, certs.server_key);
-  auto proxy = start_tinyproxy();
+  std::optional<ProxyPeer> proxy(start_tinyproxy());
   boost::asio::io_context io;
   AsioBackend backend(io);
   const std::string url = peer.url("/tls-resumed");
   Options direct = trusting_test_ca();
   direct.proxy = "direct";
   Options proxied = trusting_test_ca();
-  proxied.proxy = proxy.url("http");
+  proxied.proxy = proxy->url("http");
   CHECK(handshake_kind(io, backend, url, direct) == "full");
   CHECK(handshake_kind(io, backend, url, proxied) == "resumed");
   CHECK(handshake_kind(io, backend, url, direct) == "resumed");
   CHECK(counted(backend) == Counts{1, 2});
+  // The proxied connection did go through the proxy: without it, it fails.
+  proxy.reset();
+  CHECK(handshake_kind(io, backend, url, proxied).starts_with("error: "));
 }
 
 TEST_CASE("a ticket past the lifetime the server gave it is not offered", "[native][tls][resumption]") {
