@@ -308,20 +308,25 @@ void WebSocket::State::received(Message&& message) {
   // "When a WebSocket message has been received ...: If ready state is not
   // OPEN (1), then return."
   if (ready_state_ != ReadyState::OPEN) return;
+  if (!message_sink_) {
+    fire(MessageEvent(event_data(std::move(message)), origin_));
+    return;
+  }
+  // A stream's socket: a listener the application added still gets its event.
+  if (listeners_.has_listener("message")) fire(MessageEvent(event_data(Message(message)), origin_));
+  if (!detached_) message_sink_(std::move(message));
+}
+
+MessageData WebSocket::State::event_data(Message&& message) const {
   // "If type indicates that the data is Text, then initialize event's data
   // attribute to data. If type indicates that the data is Binary, and
   // binaryType is set to "blob", then initialize event's data attribute to a
   // new Blob object ... If ... binaryType is set to "arraybuffer", then
   // initialize event's data attribute to a new ArrayBuffer object"; "with the
   // origin attribute initialized to the serialization of url's origin".
-  MessageData data;
-  if (message.kind == Message::Kind::text)
-    data = std::move(message.payload);
-  else if (binary_type_ == BinaryType::blob)
-    data = Blob(std::move(message.payload));
-  else
-    data = ArrayBuffer(std::move(message.payload));
-  fire(MessageEvent(std::move(data), origin_));
+  if (message.kind == Message::Kind::text) return std::move(message.payload);
+  if (binary_type_ == BinaryType::blob) return Blob(std::move(message.payload));
+  return ArrayBuffer(std::move(message.payload));
 }
 
 void WebSocket::State::closed(bool was_clean, std::uint16_t code, std::string reason, std::error_code cause) {

@@ -53,6 +53,10 @@ class DUPLEX_LOCAL WebSocket::State final : public TransportEvents,
   BinaryType binary_type() const noexcept { return binary_type_; }
   void binary_type(BinaryType type) noexcept { binary_type_ = type; }
   detail::EventTarget& listeners() noexcept { return listeners_; }
+  /// Beyond the events: hands each received message whole to `sink` (a
+  /// WebSocketStream's inbox: no event to build, no copy to make), after any
+  /// `message` listener of the socket had its event.
+  void message_sink(std::function<void(Message&&)> sink) { message_sink_ = std::move(sink); }
   /// The thread the loop delivers this socket's events on (the wrong-thread check).
   const detail::LoopThread& loop_thread() const noexcept { return loop_thread_; }
 
@@ -112,6 +116,8 @@ class DUPLEX_LOCAL WebSocket::State final : public TransportEvents,
   void deliver(Fact& fact);
   void opened(std::string protocol, std::string extensions);
   void received(Message&& message);
+  /// A received message as the `message` event's data (binaryType applied).
+  MessageData event_data(Message&& message) const;
   void closed(bool was_clean, std::uint16_t code, std::string reason, std::error_code cause);
   void failed(Failure failure);
   void fire(const Event& event);
@@ -131,6 +137,7 @@ class DUPLEX_LOCAL WebSocket::State final : public TransportEvents,
   BinaryType binary_type_ = BinaryType::blob;
   std::unique_ptr<Transport> transport_;
   detail::EventTarget listeners_;
+  std::function<void(Message&&)> message_sink_;  // see message_sink()
   detail::FifoQueue<Fact> facts_;  // reported, waiting for their task
   bool delivery_posted_ = false;   // a task that will deliver facts_ is queued
   bool detached_ = false;       // the WebSocket is gone

@@ -14,7 +14,7 @@ StreamOperation::StreamOperation(std::shared_ptr<StreamState> state, Kind kind) 
     : state_(std::move(state)), kind_(kind) {}
 
 StreamOperation::~StreamOperation() {
-  if (state_) state_->remove(*this);
+  if (state_ && (registered_ || abandoned_)) state_->remove(*this);
 }
 
 bool StreamOperation::await_ready() {

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "duplex/task.hpp"
+#include "websocket_state.hpp"
 
 namespace duplex::detail {
 namespace {
@@ -37,8 +38,9 @@ void StreamState::connect(std::string_view url, WebSocketStreamOptions options) 
   ws.add_event_listener("open", [weak](const Event&) {
     if (auto self = weak.lock()) self->on_open();
   });
-  ws.add_event_listener("message", [weak](const MessageEvent& event) {
-    if (auto self = weak.lock()) self->on_message(event);
+  // Messages come whole, not as events: no event to build, no copy to make.
+  ws.state_->message_sink([weak](Message&& message) {
+    if (auto self = weak.lock()) self->on_message(std::move(message));
   });
   ws.add_event_listener("error", [weak](const ErrorEvent& event) {
     if (auto self = weak.lock()) self->on_error(event);
@@ -61,6 +63,7 @@ void StreamState::detach() noexcept {
     for (auto* op : list) {
       op->registered_ = false;
       if (op->promise_ == nullptr) continue;
+      op->abandoned_ = true;
       backend_.post([self = shared_from_this(), op] {
         // Still suspended (its frame alive) only if no destructor removed it.
         if (std::find(self->abandoned_.begin(), self->abandoned_.end(), op) == self->abandoned_.end()) return;
@@ -94,8 +97,7 @@ bool StreamState::try_complete(StreamOperation& op) {
         inbox_.pop_front();
         return true;
       }
-      op.message.reset();
-      op.error = failure_;
+      if (failure_) op.error = failure_;
       if (failure_ || ended_) return true;
       if (const auto& readers = list_of(waiting_, Kind::read); !readers.empty() && readers.front() != &op) {
         op.error = std::make_exception_ptr(Error("InvalidStateError", "another read() is pending"));
@@ -151,7 +153,7 @@ void StreamState::add(StreamOperation& op) {
 }
 
 void StreamState::remove(StreamOperation& op) noexcept {
-  std::erase(abandoned_, &op);
+  if (op.abandoned_) std::erase(abandoned_, &op);
   if (!op.registered_) return;
   std::erase(list_of(waiting_, op.kind_), &op);
   op.registered_ = false;
@@ -209,13 +211,16 @@ void StreamState::on_open() {
   wake_ready(list_of(waiting_, Kind::written));
 }
 
-void StreamState::on_message(const MessageEvent& event) {
-  Message message;
-  message.kind = event.is_text() ? Message::Kind::text : Message::Kind::binary;
-  const auto bytes = event.bytes();
-  message.payload.assign(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+void StreamState::on_message(Message&& message) {
+  auto& readers = list_of(waiting_, Kind::read);
+  if (inbox_.empty() && !readers.empty() && !failure_) {
+    // The usual case: a read waits for this very message (one read at a time).
+    readers.front()->message = std::move(message);
+    complete(readers, *readers.front());
+    return;
+  }
   inbox_.push_back(std::move(message));
-  wake_ready(list_of(waiting_, Kind::read));
+  wake_ready(readers);
 }
 
 void StreamState::on_error(const ErrorEvent& event) {
@@ -250,13 +255,17 @@ void StreamState::wake_ready(std::vector<StreamOperation*>& list) {
       }
     }
     if (ready == nullptr) return;
-    std::erase(list, ready);
-    ready->registered_ = false;
-    if (auto owned = release_owned(*ready))
-      owned->wake();  // a callback: destroyed after it ran
-    else
-      ready->wake();  // a coroutine: resumed here, on the loop
+    complete(list, *ready);
   }
+}
+
+void StreamState::complete(std::vector<StreamOperation*>& list, StreamOperation& op) {
+  std::erase(list, &op);
+  op.registered_ = false;
+  if (auto owned = owned_.empty() ? nullptr : release_owned(op))
+    owned->wake();  // a callback: destroyed after it ran
+  else
+    op.wake();  // a coroutine: resumed here, on the loop
 }
 
 }  // namespace duplex::detail

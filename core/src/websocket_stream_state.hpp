@@ -55,7 +55,7 @@ class DUPLEX_LOCAL StreamState final : public std::enable_shared_from_this<Strea
 
  private:
   void on_open();
-  void on_message(const MessageEvent& event);
+  void on_message(Message&& message);
   void on_error(const ErrorEvent& event);
   void on_close(const CloseEvent& event);
   void on_low();
@@ -65,6 +65,8 @@ class DUPLEX_LOCAL StreamState final : public std::enable_shared_from_this<Strea
   /// coroutine may add, destroy or complete others), every registered
   /// operation whose result is there.
   void wake_ready(std::vector<StreamOperation*>& list);
+  /// Takes `op`, whose result is there, off `list` and wakes it.
+  void complete(std::vector<StreamOperation*>& list, StreamOperation& op);
   std::exception_ptr closed_error(const std::string& why) const;
 
   Backend& backend_;

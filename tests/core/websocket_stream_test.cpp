@@ -119,6 +119,32 @@ TEST_CASE("read() gives messages in order, then nullopt once the server closed",
   CHECK_FALSE(after.has_value());
 }
 
+TEST_CASE("a message listener on websocket() still gets its events; the stream reads each message whole",
+          "[stream]") {
+  FakeBackend backend;
+  WebSocketStream ws = open_stream(backend);
+  Strings heard;
+  auto id = ws.websocket().add_event_listener("message", [&](const duplex::MessageEvent& e) {
+    heard.push_back(e.is_text() ? "text:" + e.text() : "binary");
+  });
+  Strings log;
+  spawn_recording(backend, log, [&](Strings& out) -> Task<void> {
+    for (int i = 0; i < 4; ++i) out.push_back(show(co_await ws.read()));
+  });
+  backend.run_all();
+  backend.transport()->text("one");  // a read waits: handed to it directly
+  backend.run_all();
+  backend.transport()->binary(std::string("\0\1", 2));  // two at once: the second waits in the inbox
+  backend.transport()->text("two");
+  backend.run_all();
+  CHECK(heard == Strings{"text:one", "binary", "text:two"});
+  ws.websocket().remove_event_listener("message", id);
+  backend.transport()->text("three");
+  backend.run_all();
+  CHECK(heard.size() == 3);
+  CHECK(log == Strings{"text:one", "binary:" + std::string("\0\1", 2), "text:two", "text:three"});
+}
+
 TEST_CASE("messages received before the close are read before the end of stream", "[stream]") {
   FakeBackend backend;
   WebSocketStream ws = open_stream(backend);

@@ -54,6 +54,10 @@ constexpr bool is_binary_type(BinaryType type) noexcept {
 /// IDL `readyState` values.
 enum class ReadyState : std::uint16_t { CONNECTING = 0, OPEN = 1, CLOSING = 2, CLOSED = 3 };
 
+namespace detail {
+class StreamState;  ///< a WebSocketStream's shared state (core/src)
+}  // namespace detail
+
 /// Identifies a listener added with `add_event_listener`, for removal.
 using ListenerId = std::uint64_t;
 
@@ -195,6 +199,7 @@ class DUPLEX_API WebSocket : public detail::SocketSpellings<WebSocket> {
  private:
   friend class detail::SocketSpellings<WebSocket>;
   friend class ReconnectingWebSocket;  // dispatches its connections' events as they come
+  friend class detail::StreamState;    // takes received messages whole (State::message_sink)
   /// An event of the class dispatched under `type` (nullptr: never dispatched),
   /// for the typed add_event_listener's check.
   static const Event* dispatched_event(std::string_view type);

@@ -155,6 +155,7 @@ class DUPLEX_API StreamOperation {
   Kind kind_;
   bool started_ = false;     ///< write(): sent (or queued to send at open)
   bool registered_ = false;  ///< waiting in the state's lists
+  bool abandoned_ = false;   ///< suspended in a Task when its stream was destroyed
 };
 
 /// `co_await stream.opened()`.
