@@ -160,6 +160,10 @@ void WebSocketStream::when_closed(std::function<void(std::exception_ptr, WebSock
                                      [](detail::StreamOperation& op, auto& f) { f(op.error, std::move(op.close_info)); }));
 }
 
+void WebSocketStream::start(std::unique_ptr<detail::StreamOperation> op) {
+  live(state_, "start").start_owned(std::move(op));
+}
+
 ReadyState WebSocketStream::ready_state() const noexcept {
   return state_ && state_->has_socket() ? state_->socket().ready_state() : ReadyState::CLOSED;
 }

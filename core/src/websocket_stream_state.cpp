@@ -161,6 +161,7 @@ void StreamState::remove(StreamOperation& op) noexcept {
 
 void StreamState::start_owned(std::unique_ptr<StreamOperation> op) {
   auto* raw = op.get();
+  if (!raw->state_) raw->state_ = shared_from_this();  // WebSocketStream::start
   owned_.push_back(std::move(op));
   if (!try_complete(*raw)) {
     add(*raw);

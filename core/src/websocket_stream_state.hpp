@@ -43,8 +43,8 @@ class DUPLEX_LOCAL StreamState final : public std::enable_shared_from_this<Strea
   void add(StreamOperation& op);
   /// Unregisters `op` (it is being destroyed).
   void remove(StreamOperation& op) noexcept;
-  /// Takes ownership of a callback operation and completes it from the loop,
-  /// at once if its result is already there.
+  /// Takes ownership of a callback operation (giving it this state if it has
+  /// none) and completes it from the loop, at once if its result is already there.
   void start_owned(std::unique_ptr<StreamOperation> op);
   /// A callback operation completed: its owner gives it up.
   std::unique_ptr<StreamOperation> release_owned(StreamOperation& op) noexcept;

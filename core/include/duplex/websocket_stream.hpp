@@ -144,7 +144,8 @@ class DUPLEX_API StreamOperation {
   void check() const;
   /// Registers this operation (the coroutine resumes on completion).
   void suspend(coro::coroutine_handle<> awaiting, TaskPromiseBase* promise);
-  /// The operation completed: resume the coroutine (or call the callback).
+  /// The operation completed: resume the coroutine (or, overridden, call the
+  /// callback).
   virtual void wake();
 
  private:
@@ -254,6 +255,14 @@ class DUPLEX_API WebSocketStream {
   void when_written(Message message, std::function<void(std::exception_ptr)> done);
   /// closed(), as a callback.
   void when_closed(std::function<void(std::exception_ptr, WebSocketCloseInfo)> done);
+
+  /// For adapters to other asynchronous models (duplex/native/asio_stream.hpp):
+  /// starts `op`, an operation made with a null state whose wake() override
+  /// delivers its result (its public fields). As for the when_* callbacks, the
+  /// stream owns it until then, wakes it once from the loop (never inside this
+  /// call) and destroys it unwoken if the stream goes first. Throws
+  /// Error("InvalidStateError") on a moved-from stream.
+  void start(std::unique_ptr<detail::StreamOperation> op);
 
   /// The WebSocket's readyState.
   ReadyState ready_state() const noexcept;

@@ -1,7 +1,7 @@
 #pragma once
-// Asio completion tokens over duplex::WebSocketStream: the stream's callback
-// primitives (when_opened, when_read, when_written, when_closed) as Asio
-// asynchronous operations, so that code written with asio::awaitable (or any
+// Asio completion tokens over duplex::WebSocketStream: the stream's
+// operations (opened, read, written, closed), started with
+// WebSocketStream::start, as Asio asynchronous operations, so that code written with asio::awaitable (or any
 // other completion token: a callback, asio::deferred, ...) drives a stream:
 //
 //   boost::asio::io_context io;
@@ -59,37 +59,52 @@ namespace duplex::native {
 
 namespace asio_stream_detail {
 
-/// A completion handler shared by a copyable callback (the stream's
-/// callbacks are std::function, Asio's handlers are move-only), with the
-/// outstanding work of its executor tracked until it is called.
-template <class Handler>
-class PendingHandler {
+using Kind = detail::StreamOperation::Kind;
+
+/// One asynchronous operation on a stream: a stream operation (started with
+/// WebSocketStream::start) that holds the completion handler itself, with the
+/// outstanding work of its executor tracked until the handler is on its way.
+/// One allocation per operation.
+template <Kind kind, class Handler>
+class AsioOperation final : public detail::StreamOperation {
  public:
-  explicit PendingHandler(Handler handler)
-      : work_(boost::asio::prefer(boost::asio::get_associated_executor(handler),
+  explicit AsioOperation(Handler handler)
+      : StreamOperation(nullptr, kind),
+        work_(boost::asio::prefer(boost::asio::get_associated_executor(handler),
                                   boost::asio::execution::outstanding_work.tracked)),
         handler_(std::move(handler)) {}
 
+ private:
   /// Hands the result to the handler through its associated executor (at
-  /// once if the caller already runs in it, queued to it otherwise).
-  template <class... Args>
-  void complete(Args&&... args) {
+  /// once if the loop already runs in it, queued to it otherwise).
+  void wake() override {
     [[maybe_unused]] auto work = std::move(work_);  // released once the handler is on its way
-    boost::asio::dispatch(boost::asio::append(std::move(handler_), std::forward<Args>(args)...));
+    if constexpr (kind == Kind::opened)
+      deliver(std::move(open_info));
+    else if constexpr (kind == Kind::read)
+      deliver(std::move(message));
+    else if constexpr (kind == Kind::closed)
+      deliver(std::move(close_info));
+    else
+      deliver();
+  }
+  template <class... Result>
+  void deliver(Result&&... result) {
+    boost::asio::dispatch(boost::asio::append(std::move(handler_), error, std::forward<Result>(result)...));
   }
 
- private:
   using Work = std::decay_t<decltype(boost::asio::prefer(std::declval<boost::asio::associated_executor_t<Handler>>(),
                                                          boost::asio::execution::outstanding_work.tracked))>;
   Work work_;
   Handler handler_;
 };
 
-/// The stream callback that completes `handler` (a copyable wrapper of it).
-template <class Handler>
-auto completing(Handler handler) {
-  auto pending = std::make_shared<PendingHandler<Handler>>(std::move(handler));
-  return [pending](auto&&... args) { pending->complete(std::forward<decltype(args)>(args)...); };
+/// Starts the operation of `kind` on `stream` that completes `handler`.
+template <Kind kind, class Handler>
+void start(WebSocketStream& stream, Handler handler, std::optional<Message> message = std::nullopt) {
+  auto op = std::make_unique<AsioOperation<kind, Handler>>(std::move(handler));
+  op->message = std::move(message);
+  stream.start(std::move(op));
 }
 
 }  // namespace asio_stream_detail
@@ -101,7 +116,8 @@ auto completing(Handler handler) {
 template <class CompletionToken>
 auto async_opened(WebSocketStream& stream, CompletionToken&& token) {
   return boost::asio::async_initiate<CompletionToken, void(std::exception_ptr, WebSocketOpenInfo)>(
-      [&stream](auto handler) { stream.when_opened(asio_stream_detail::completing(std::move(handler))); }, token);
+      [&stream](auto handler) { asio_stream_detail::start<asio_stream_detail::Kind::opened>(stream, std::move(handler)); },
+      token);
 }
 
 /// Reads the next whole message: void(std::exception_ptr, std::optional<Message>);
@@ -111,7 +127,8 @@ auto async_opened(WebSocketStream& stream, CompletionToken&& token) {
 template <class CompletionToken>
 auto async_read(WebSocketStream& stream, CompletionToken&& token) {
   return boost::asio::async_initiate<CompletionToken, void(std::exception_ptr, std::optional<Message>)>(
-      [&stream](auto handler) { stream.when_read(asio_stream_detail::completing(std::move(handler))); }, token);
+      [&stream](auto handler) { asio_stream_detail::start<asio_stream_detail::Kind::read>(stream, std::move(handler)); },
+      token);
 }
 
 /// Sends `message`: void(std::exception_ptr), called once the stream has
@@ -123,7 +140,7 @@ template <class CompletionToken>
 auto async_write(WebSocketStream& stream, Message message, CompletionToken&& token) {
   return boost::asio::async_initiate<CompletionToken, void(std::exception_ptr)>(
       [&stream](auto handler, Message message) {
-        stream.when_written(std::move(message), asio_stream_detail::completing(std::move(handler)));
+        asio_stream_detail::start<asio_stream_detail::Kind::written>(stream, std::move(handler), std::move(message));
       },
       token, std::move(message));
 }
@@ -135,7 +152,8 @@ auto async_write(WebSocketStream& stream, Message message, CompletionToken&& tok
 template <class CompletionToken>
 auto async_closed(WebSocketStream& stream, CompletionToken&& token) {
   return boost::asio::async_initiate<CompletionToken, void(std::exception_ptr, WebSocketCloseInfo)>(
-      [&stream](auto handler) { stream.when_closed(asio_stream_detail::completing(std::move(handler))); }, token);
+      [&stream](auto handler) { asio_stream_detail::start<asio_stream_detail::Kind::closed>(stream, std::move(handler)); },
+      token);
 }
 
 }  // namespace duplex::native
