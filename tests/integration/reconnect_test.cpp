@@ -138,9 +138,8 @@ TEST_CASE("a 429 or a 503 is retried after its Retry-After", "[integration][reco
   r.max_delay = ms(20);
   r.max_attempts = 3;
   // Refused once with "Retry-After: 1", then accepted.
-  ReconnectingWebSocket ws(peer.url("/status/" + std::to_string(status) + "?retry-after=1&times=1&id=" +
-                                    unique_id("retry-after")),
-                           {}, {}, r);
+  const std::string query = "?retry-after=1&times=1&id=" + unique_id("retry-after");
+  ReconnectingWebSocket ws(peer.url("/status/" + std::to_string(status) + query), {}, {}, r);
   Trace trace(ws);
   std::vector<ms> delays;
   std::vector<int> statuses;
