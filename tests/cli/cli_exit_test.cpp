@@ -46,6 +46,27 @@ TEST_CASE("duplex exits 1 when the server closes with another code, and says so 
   }
 }
 
+#ifndef _WIN32  // sh splits the two streams (Wine runs Windows programs only)
+TEST_CASE("duplex prints messages on stdout, its errors and last word on stderr", "[cli][exit]") {
+  // sh execs duplex with one of its streams sent to /dev/null.
+  const auto only = [](const std::string& stream, const std::string& input, const std::string& url) {
+    const std::string drop = stream == "stdout" ? "2>/dev/null" : "2>&1 >/dev/null";
+    return run_process_capture({"sh", "-c", "exec \"$0\" \"$@\" " + drop, local_path(DUPLEX_CLI_PATH), url}, input);
+  };
+  auto peer = start_ws_peer();
+  CHECK(only("stdout", "hi\n", peer.url("/")).output == "hi\n");
+  CHECK(only("stderr", "hi\n", peer.url("/")).output ==
+        "duplex: closed code=1000 (normal closure) reason=\"\" clean\n");
+  const auto closed = only("stdout", "", peer.url("/close/4001/bye"));
+  CHECK(closed.output.empty());
+  CHECK(closed.exit_code == 1);
+  CHECK(only("stderr", "", peer.url("/close/4001/bye")).output.starts_with("duplex: closed code=4001 reason=\"bye\""));
+  const std::string refused = "ws://127.0.0.1:" + std::to_string(refused_port()) + "/";
+  CHECK(only("stdout", "", refused).output.empty());
+  CHECK(only("stderr", "", refused).output.find("duplex: error: cannot connect to 127.0.0.1") != std::string::npos);
+}
+#endif
+
 TEST_CASE("duplex exits 3 when it cannot connect", "[cli][exit]") {
   auto run = run_cli("", "ws://127.0.0.1:" + std::to_string(refused_port()) + "/");
   CHECK(run.output.find("duplex: error: cannot connect to 127.0.0.1") != std::string::npos);

@@ -343,6 +343,8 @@ TEST_CASE("a binaryType value outside the enumeration is ignored", "[websocket][
 TEST_CASE("text() of a binary message throws InvalidStateError and bytes() reads both kinds", "[event][spellings]") {
   const MessageEvent binary(ArrayBuffer(std::string("\x01\x02", 2)));
   CHECK(thrown([&] { (void)binary.text(); }) == "InvalidStateError");
+  // The message says what to call instead.
+  CHECK_THROWS_WITH((void)binary.text(), "InvalidStateError: text() of a binary message: use bytes()");
   CHECK(binary.bytes().size() == 2);
   const MessageEvent text(std::string("hi"));
   CHECK(text.text() == "hi");

@@ -84,14 +84,15 @@ TEST_CASE("a refused handshake is handshake_status with its HTTP status", "[inte
   CHECK(recorder.close->cause() == recorder.error);
 }
 
-TEST_CASE("a 503's Retry-After reaches the error event", "[integration][errc]") {
-  INFO("host: " << test_host());
+TEST_CASE("a 429's or 503's Retry-After reaches the error event", "[integration][errc]") {
+  const int status = GENERATE(429, 503);
+  INFO("host: " << test_host() << "; status " << status);
   auto peer = start_ws_peer();
-  const auto recorder = fail_at(peer.url("/status/503?retry-after=7"));
+  const auto recorder = fail_at(peer.url("/status/" + std::to_string(status) + "?retry-after=7"));
   REQUIRE(recorder.error_event);
   if (sees_handshake()) {
     CHECK(recorder.error == errc::handshake_status);
-    CHECK(recorder.error_event->http_status() == 503);
+    CHECK(recorder.error_event->http_status() == status);
     CHECK(recorder.error_event->retry_after() == std::chrono::seconds(7));
   } else {
     CHECK(recorder.error == errc::host_refused);

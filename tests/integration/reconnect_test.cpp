@@ -1,7 +1,7 @@
 // ReconnectingWebSocket against real servers, on every backend: retries of a
 // refused port until max_attempts, a final close code, the open event that
 // resends the application's state after each reopen, and the retry policy on
-// refused handshakes (a 403 is final, a 503's Retry-After is waited out).
+// refused handshakes (a 403 is final, a 429's or 503's Retry-After is waited out).
 
 #include <catch2/catch.hpp>
 
@@ -129,19 +129,25 @@ TEST_CASE("a 403 is given up at once where the status is seen", "[integration][r
   CHECK(ws.ready_state() == ReadyState::CLOSED);
 }
 
-TEST_CASE("a 503 is retried after its Retry-After", "[integration][reconnect][policy]") {
-  INFO("host: " << test_host());
+TEST_CASE("a 429 or a 503 is retried after its Retry-After", "[integration][reconnect][policy]") {
+  const int status = GENERATE(429, 503);
+  INFO("host: " << test_host() << "; status " << status);
   auto peer = start_ws_peer();
   ReconnectOptions r;
   r.base_delay = ms(10);
   r.max_delay = ms(20);
   r.max_attempts = 3;
   // Refused once with "Retry-After: 1", then accepted.
-  ReconnectingWebSocket ws(peer.url("/status/503?retry-after=1&times=1&id=" + unique_id("retry-after")), {}, {}, r);
+  const std::string query = "?retry-after=1&times=1&id=" + unique_id("retry-after");
+  ReconnectingWebSocket ws(peer.url("/status/" + std::to_string(status) + query), {}, {}, r);
   Trace trace(ws);
   std::vector<ms> delays;
+  std::vector<int> statuses;
   std::chrono::steady_clock::time_point failed_at, opened_at;
-  ws.onerror([&](const ErrorEvent&) { failed_at = std::chrono::steady_clock::now(); });
+  ws.onerror([&](const ErrorEvent& e) {
+    failed_at = std::chrono::steady_clock::now();
+    statuses.push_back(e.http_status());
+  });
   ws.onreconnecting([&](const ReconnectEvent& e) { delays.push_back(e.delay()); });
   ws.onopen([&](const ReconnectEvent&) {
     opened_at = std::chrono::steady_clock::now();
@@ -153,6 +159,7 @@ TEST_CASE("a 503 is retried after its Retry-After", "[integration][reconnect][po
   if (capabilities().handshake_response) {
     // RFC 9110 §10.2.3: Retry-After "indicates how long the user agent ought
     // to wait before making a follow-up request": 1 s, not the 10 ms backoff.
+    CHECK(statuses == std::vector<int>{status});
     CHECK(delays[0] >= ms(1000));
     CHECK(opened_at - failed_at >= ms(1000));
   } else {
