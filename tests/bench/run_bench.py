@@ -187,7 +187,10 @@ def print_goals(rows):
             rs = results.get(co)
             if d and rs and wid in ("W1", "W2"):
                 ratio = median(rs, "cpu_us_per_op") / median(d, "cpu_us_per_op")
-                print(f"  {wid} {desc}: {co}/duplex CPU {ratio:.2f} (≤ 1.1): {'holds' if ratio <= 1.1 else 'MISSED'}")
+                # The goal is the coroutine layer's (duplex::Task over WebSocketStream); the
+                # Asio adapter adds asio::use_awaitable's own cost and is recorded, not judged.
+                verdict = f"(≤ 1.1): {'holds' if ratio <= 1.1 else 'MISSED'}" if co == "duplex_co" else "(no goal)"
+                print(f"  {wid} {desc}: {co}/duplex CPU {ratio:.2f} {verdict}")
         e = results.get("duplex_epoll")
         if d and e and wid == "W2":
             ce, cdd = median(e, "cpu_us_per_op"), median(d, "cpu_us_per_op")
