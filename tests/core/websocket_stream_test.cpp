@@ -15,6 +15,7 @@
 #include "duplex/errc.hpp"
 #include "duplex/task.hpp"
 #include "fake_backend.hpp"
+#include "websocket_test_support.hpp"
 
 using duplex::Message;
 using duplex::ReadyState;
@@ -270,6 +271,35 @@ TEST_CASE("close() closes with code and reason, and write() after it throws Inva
   backend.transport()->closed(true, 4000, "done");
   backend.run_all();
   CHECK(log == Strings{"InvalidStateError", "end", "closed 4000 done"});
+}
+
+TEST_CASE("the constructor, close() and write() throw WebSocket's own errors, before anything is sent",
+          "[stream][validation]") {
+  FakeBackend backend;
+  // WHATWG § new WebSocket(url, protocols): the same URL and protocol checks.
+  CHECK(duplex::test::thrown([&] { WebSocketStream(backend, "ftp://h/"); }) == "SyntaxError");
+  CHECK(duplex::test::thrown([&] { WebSocketStream(backend, "ws://h/#x"); }) == "SyntaxError");
+  CHECK(duplex::test::thrown([&] { WebSocketStream(backend, "ws://h/", {{"chat", "Chat"}}); }) == "SyntaxError");
+  CHECK(duplex::test::thrown([&] { WebSocketStream(backend, "ws://h/", {{"a b"}}); }) == "SyntaxError");
+  CHECK(backend.requests.empty());  // nothing was connected
+
+  WebSocketStream ws = open_stream(backend);
+  // WHATWG § close(): the code first (1000 or 3000-4999), then the reason (at
+  // most 123 bytes of UTF-8).
+  CHECK(duplex::test::thrown([&] { ws.close({999, ""}); }) == "InvalidAccessError");
+  CHECK(duplex::test::thrown([&] { ws.close({1001, ""}); }) == "InvalidAccessError");
+  CHECK(duplex::test::thrown([&] { ws.close({1000, std::string(124, 'a')}); }) == "SyntaxError");
+  CHECK(duplex::test::thrown([&] { ws.close({1000, "\xFF"}); }) == "SyntaxError");
+  CHECK(duplex::test::thrown([&] { ws.close({999, std::string(200, 'a')}); }) == "InvalidAccessError");
+  CHECK(backend.log->closes.empty());
+  CHECK(ws.ready_state() == ReadyState::OPEN);
+
+  // WHATWG § send(): text that is not UTF-8 (here: a lone continuation byte).
+  Strings log;
+  spawn_recording(backend, log, [&](Strings&) -> Task<void> { co_await ws.write(std::string("\x80")); });
+  backend.run_all();
+  CHECK(log == Strings{"threw: SyntaxError"});
+  CHECK(backend.log->sent.empty());
 }
 
 TEST_CASE("a failure throws WebSocketError with close code, reason and error from every await", "[stream]") {

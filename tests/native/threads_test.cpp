@@ -1,6 +1,6 @@
 // Threads natively: the hand-off (duplex::Sender) from producer threads to a
 // socket whose io_context runs on another thread, against npm ws; and the
-// wrong-thread check. Run under ThreadSanitizer by the tsan preset.
+// wrong-thread check (WebSocket, WebSocketStream, ReconnectingWebSocket). Run under ThreadSanitizer by the tsan preset.
 
 #include "duplex/sender.hpp"
 
@@ -10,7 +10,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <exception>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -212,6 +214,38 @@ TEST_CASE("a socket's members throw WrongThreadError off its loop's thread", "[n
   CHECK(echoes == std::vector<std::string>{"on the loop's thread"});
   ws->close(1000);
   REQUIRE(run_until(io, [&] { return ws->ready_state() == ReadyState::CLOSED; }));
+}
+
+TEST_CASE("a WebSocketStream's close() and sender() throw WrongThreadError off its loop's thread",
+          "[native][threads][stream]") {
+  REQUIRE(thread_checks_enabled());
+  auto peer = start_ws_peer();
+  boost::asio::io_context io;
+  native::AsioBackend backend(io);
+  WebSocketStream stream(backend, peer.url("/"));
+  bool opened = false;
+  stream.when_opened([&](std::exception_ptr error, WebSocketOpenInfo) { opened = !error; });
+  REQUIRE(run_until(io, [&] { return opened; }));  // the loop has delivered on this thread
+
+  std::vector<std::string> names;
+  std::thread other([&] {
+    names.push_back(thrown([&] { stream.close({1000, "wrong thread"}); }));
+    names.push_back(thrown([&] { (void)stream.sender(); }));
+    names.push_back(thrown([&] { stream.websocket().send("x"); }));
+  });
+  other.join();
+  CHECK(names == std::vector<std::string>{"WrongThreadError", "WrongThreadError", "WrongThreadError"});
+
+  // Nothing reached the socket: on its own thread it still closes as asked.
+  CHECK(stream.ready_state() == ReadyState::OPEN);
+  std::optional<WebSocketCloseInfo> closed;
+  stream.close({1000, "loop thread"});
+  stream.when_closed([&](std::exception_ptr error, WebSocketCloseInfo info) {
+    if (!error) closed = info;
+  });
+  REQUIRE(run_until(io, [&] { return closed.has_value(); }));
+  CHECK(closed->close_code == std::optional<std::uint16_t>(1000));
+  CHECK(closed->reason == "loop thread");
 }
 
 TEST_CASE("a ReconnectingWebSocket's members throw WrongThreadError off its loop's thread", "[native][threads]") {

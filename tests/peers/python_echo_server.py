@@ -14,18 +14,21 @@ reaches EOF (the parent died). With --deflate it accepts permessage-deflate
 Behaviour by request path:
   /, /echo, anything unknown  echo every message with its type
   /close/<code>[/<reason>]    close with code and URL-decoded reason on open
+  /close-after/<n>/<code>     echo n messages, then close with code
   /drop                       abort the TCP connection on open, no Close frame
+  /status/<code>              refuse the upgrade with HTTP status <code>
 Subprotocols: the first one the client offers out of chat, json, superchat.
 
 websockets >= 13 serves with its new asyncio implementation (the only one
 `websockets.serve` gives from 14 on); older releases have only the legacy one.
 The two differ in the handler's connection (``request.path`` or ``path``), in
-select_subprotocol's arguments and in the server's list of connections; the
-functions below take either.
+select_subprotocol's and process_request's arguments and in the server's list
+of connections; the functions below take either.
 """
 
 import argparse
 import asyncio
+import http
 import os
 import signal
 import ssl
@@ -61,6 +64,26 @@ else:
         return first_known_subprotocol(offered)
 
 
+def refused_status(path):
+    """The HTTP status of a /status/<code> path, else None."""
+    segments = urllib.parse.urlsplit(path).path.split("/")[1:]
+    if len(segments) == 2 and segments[0] == "status" and segments[1].isdigit():
+        return http.HTTPStatus(int(segments[1]))
+    return None
+
+
+if NEW_ASYNCIO_API:
+    def process_request(connection, request):
+        status = refused_status(request.path)
+        return None if status is None else connection.respond(status, f"refused with {status.value}\n")
+else:
+    async def process_request(path, request_headers):
+        status = refused_status(path)
+        if status is None:
+            return None
+        return status, [("Content-Type", "text/plain")], f"refused with {status.value}\n".encode()
+
+
 def request_path(ws):
     return ws.request.path if NEW_ASYNCIO_API else ws.path
 
@@ -69,9 +92,12 @@ def open_connections(server):
     return server.connections if NEW_ASYNCIO_API else server.websockets
 
 
-async def echo(ws):
-    async for message in ws:
-        await ws.send(message)
+async def echo(ws, count=None):
+    """Echoes every message, or the first `count` ones."""
+    echoed = 0
+    while count is None or echoed < count:
+        await ws.send(await ws.recv())
+        echoed += 1
 
 
 async def handler(ws):
@@ -82,6 +108,9 @@ async def handler(ws):
             code = int(segments[1])
             reason = urllib.parse.unquote("/".join(segments[2:]))
             await ws.close(code, reason)
+        elif segments[0] == "close-after" and len(segments) >= 3:
+            await echo(ws, int(segments[1]))
+            await ws.close(int(segments[2]))
         elif segments[0] == "drop":
             ws.transport.abort()
         else:
@@ -124,6 +153,7 @@ async def main():
         ssl=ssl_context,
         subprotocols=SERVER_PROTOCOLS,
         select_subprotocol=select_subprotocol,
+        process_request=process_request,
         max_size=args.max_payload,
         max_queue=None,
         compression="deflate" if args.deflate else None,

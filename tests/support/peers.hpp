@@ -53,7 +53,8 @@ Peer start_ws_peer_tls(const std::string& cert, const std::string& key, const st
 /// `max_version` ("TLSv1.2" or "TLSv1.3"). Native only.
 Peer start_ws_peer_tls_up_to(const std::string& cert, const std::string& key, const std::string& max_version);
 
-/// Starts the python3-websockets echo server (paths /, /close/..., /drop).
+/// Starts the python3-websockets echo server (paths /, /close/..., /close-after/...,
+/// /drop, /status/...).
 Peer start_python_peer();
 
 /// The npm `ws` and python3-websockets echo servers with permessage-deflate

@@ -1,26 +1,27 @@
-// Bounded memory of a coroutine producer in WebAssembly: 256 MiB written in
-// 64 KiB binary messages with `co_await write(...)` to the npm ws peer's
-// /discard path, which counts them. write() completes once bufferedAmount is
-// at most write_buffer_limit (1 MiB), so the program never holds more than
-// about that plus one message: the wasm heap (emscripten_get_heap_size(),
-// i.e. HEAP8.length; with -sALLOW_MEMORY_GROWTH it only grows) must grow by
-// less than 64 MiB over the run, and bufferedAmount must be within the limit
-// each time a write completes. Then a text message asks the peer for its
-// total, which must be 256 MiB. No -sASYNCIFY: main() spawns the task and
-// returns; the task's result is the exit status.
+// Bounded memory of a coroutine producer in WebAssembly: 1 GiB written in
+// 64 KiB binary messages with `co_await write(...)`, as natively
+// (tests/native/stream_backpressure_test.cpp), to the npm ws peer's /discard
+// path, which counts them. write() completes once bufferedAmount is at most
+// write_buffer_limit (1 MiB), so the program never holds more than about that
+// plus one message: the wasm heap (emscripten_get_heap_size(), i.e.
+// HEAP8.length; with -sALLOW_MEMORY_GROWTH it only grows) must grow by less
+// than 64 MiB over the run, and bufferedAmount must be within the limit each
+// time a write completes. Then a text message asks the peer for its total,
+// which must be 1 GiB. No -sASYNCIFY: main() spawns the task and returns; the
+// task's result is the exit status.
 //
 // The wasm heap alone proves little here: every message sent is copied out of
 // it into the host (duplex_websocket.js), so a producer that never waited
 // would grow the host's memory, not the heap. So in node the host's
 // ArrayBuffer memory (process.memoryUsage().arrayBuffers: the copies npm ws
 // has not written yet, and those not yet collected) is sampled too and must
-// stay under 128 MiB, half of what was sent.
+// grow by less than 128 MiB.
 //
 // Usage: coroutine_heap [unbounded]
 //   unbounded  write_buffer_limit of 1 TiB (write() never waits) to the peer's
 //              /stop-reading path, which reads nothing: the host holds what
-//              was sent, and the host memory check fails (exit 6), which
-//              shows that it can
+//              was sent (256 MiB here, twice the bound), and the host memory
+//              check fails (exit 6), which shows that it can
 #include <emscripten/emscripten.h>
 #include <emscripten/heap.h>
 
@@ -40,7 +41,8 @@
 namespace {
 
 constexpr std::size_t message_size = 64 * 1024;
-constexpr std::uint64_t total_bytes = 256ull * 1024 * 1024;
+constexpr std::uint64_t total_bytes = 1024ull * 1024 * 1024;
+constexpr std::uint64_t unbounded_total_bytes = 256ull * 1024 * 1024;
 constexpr std::size_t heap_growth_bound = 64 * 1024 * 1024;
 constexpr double host_memory_bound = 128.0 * 1024 * 1024;
 
@@ -66,10 +68,11 @@ duplex::Task<int> produce(bool unbounded) {
                              options);
   co_await ws.opened();
 
+  const std::uint64_t total = unbounded ? unbounded_total_bytes : total_bytes;
   std::vector<std::byte> chunk(message_size);
   for (std::size_t i = 0; i < chunk.size(); ++i) chunk[i] = static_cast<std::byte>(i * 7);
   std::uint64_t most_buffered = 0;
-  for (std::uint64_t sent = 0; sent < total_bytes; sent += message_size) {
+  for (std::uint64_t sent = 0; sent < total; sent += message_size) {
     co_await ws.write(std::span<const std::byte>(chunk));
     if (sent % (64 * message_size) == 0) host_most = std::max(host_most, host_array_buffers());
     const std::uint64_t buffered = ws.buffered_amount();
@@ -87,7 +90,7 @@ duplex::Task<int> produce(bool unbounded) {
   const std::size_t growth = heap_after - heap_before;
   std::printf("coroutine_heap: sent %llu MiB in %zu KiB messages; wasm heap %zu -> %zu bytes (growth %zu, bound %zu); "
               "most bufferedAmount after a write %llu; host ArrayBuffers %.0f -> at most %.0f bytes (bound %.0f above)\n",
-              static_cast<unsigned long long>(total_bytes >> 20), message_size >> 10, heap_before, heap_after, growth,
+              static_cast<unsigned long long>(total >> 20), message_size >> 10, heap_before, heap_after, growth,
               heap_growth_bound, static_cast<unsigned long long>(most_buffered), host_before, host_most,
               host_memory_bound);
   if (growth >= heap_growth_bound) {
@@ -102,7 +105,7 @@ duplex::Task<int> produce(bool unbounded) {
 
   co_await ws.write(std::string("total?"));
   const auto answer = co_await ws.read();
-  const std::string expected = std::to_string(total_bytes);
+  const std::string expected = std::to_string(total);
   if (!answer || answer->payload != expected) {
     std::fprintf(stderr, "coroutine_heap: the peer received %s bytes, expected %s\n",
                  answer ? answer->payload.c_str() : "(no answer)", expected.c_str());
