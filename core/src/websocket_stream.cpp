@@ -87,8 +87,17 @@ namespace {
 
 detail::StreamState& live(const std::shared_ptr<detail::StreamState>& state, const char* member) {
   if (!state || !state->has_socket())
-    throw Error("InvalidStateError", std::string("WebSocketStream::") + member + " on a moved-from stream");
+    throw Error("InvalidStateError", std::string(member) + " on a moved-from stream");
+  state->check_thread(member);
   return *state;
+}
+
+/// The wrong-thread check of a member that a moved-from stream allows (its
+/// awaitable throws InvalidStateError when awaited).
+const std::shared_ptr<detail::StreamState>& checked(const std::shared_ptr<detail::StreamState>& state,
+                                                     const char* member) {
+  if (state) state->check_thread(member);
+  return state;
 }
 
 }  // namespace
@@ -112,11 +121,17 @@ WebSocketStream::~WebSocketStream() {
   if (state_) state_->detach();
 }
 
-detail::OpenedAwaiter WebSocketStream::opened() { return {state_, detail::StreamOperation::Kind::opened}; }
+detail::OpenedAwaiter WebSocketStream::opened() {
+  return {checked(state_, "WebSocketStream::opened"), detail::StreamOperation::Kind::opened};
+}
 
-detail::ReadAwaiter WebSocketStream::read() { return {state_, detail::StreamOperation::Kind::read}; }
+detail::ReadAwaiter WebSocketStream::read() {
+  return {checked(state_, "WebSocketStream::read"), detail::StreamOperation::Kind::read};
+}
 
-detail::WriteAwaiter WebSocketStream::write(Message message) { return {state_, std::move(message)}; }
+detail::WriteAwaiter WebSocketStream::write(Message message) {
+  return {checked(state_, "WebSocketStream::write"), std::move(message)};
+}
 
 detail::WriteAwaiter WebSocketStream::write(std::string text) {
   return write(Message{Message::Kind::text, std::move(text)});
@@ -126,28 +141,30 @@ detail::WriteAwaiter WebSocketStream::write(std::span<const std::byte> bytes) {
   return write(Message{Message::Kind::binary, std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size())});
 }
 
-detail::ClosedAwaiter WebSocketStream::closed() { return {state_, detail::StreamOperation::Kind::closed}; }
+detail::ClosedAwaiter WebSocketStream::closed() {
+  return {checked(state_, "WebSocketStream::closed"), detail::StreamOperation::Kind::closed};
+}
 
-void WebSocketStream::close(WebSocketCloseInfo info) { live(state_, "close").close(info); }
+void WebSocketStream::close(WebSocketCloseInfo info) { live(state_, "WebSocketStream::close").close(info); }
 
 void WebSocketStream::abort() {
-  if (state_) state_->abort();  // nothing to cancel on a moved-from stream
+  if (state_) checked(state_, "WebSocketStream::abort")->abort();  // nothing to cancel on a moved-from stream
 }
 
 void WebSocketStream::when_opened(std::function<void(std::exception_ptr, WebSocketOpenInfo)> done) {
-  auto& state = live(state_, "when_opened");
+  auto& state = live(state_, "WebSocketStream::when_opened");
   state.start_owned(detail::callback(state_, detail::StreamOperation::Kind::opened, std::move(done),
                                      [](detail::StreamOperation& op, auto& f) { f(op.error, std::move(op.open_info)); }));
 }
 
 void WebSocketStream::when_read(std::function<void(std::exception_ptr, std::optional<Message>)> done) {
-  auto& state = live(state_, "when_read");
+  auto& state = live(state_, "WebSocketStream::when_read");
   state.start_owned(detail::callback(state_, detail::StreamOperation::Kind::read, std::move(done),
                                      [](detail::StreamOperation& op, auto& f) { f(op.error, std::move(op.message)); }));
 }
 
 void WebSocketStream::when_written(Message message, std::function<void(std::exception_ptr)> done) {
-  auto& state = live(state_, "when_written");
+  auto& state = live(state_, "WebSocketStream::when_written");
   auto op = detail::callback(state_, detail::StreamOperation::Kind::written, std::move(done),
                              [](detail::StreamOperation& o, auto& f) { f(o.error); });
   op->message = std::move(message);
@@ -155,13 +172,13 @@ void WebSocketStream::when_written(Message message, std::function<void(std::exce
 }
 
 void WebSocketStream::when_closed(std::function<void(std::exception_ptr, WebSocketCloseInfo)> done) {
-  auto& state = live(state_, "when_closed");
+  auto& state = live(state_, "WebSocketStream::when_closed");
   state.start_owned(detail::callback(state_, detail::StreamOperation::Kind::closed, std::move(done),
                                      [](detail::StreamOperation& op, auto& f) { f(op.error, std::move(op.close_info)); }));
 }
 
 void WebSocketStream::start(std::unique_ptr<detail::StreamOperation> op) {
-  live(state_, "start").start_owned(std::move(op));
+  live(state_, "WebSocketStream::start").start_owned(std::move(op));
 }
 
 ReadyState WebSocketStream::ready_state() const noexcept {
@@ -177,10 +194,10 @@ std::uint64_t WebSocketStream::buffered_amount() const noexcept {
   return state_ && state_->has_socket() ? state_->socket().buffered_amount() : 0;
 }
 
-WebSocket& WebSocketStream::websocket() { return live(state_, "websocket").socket(); }
+WebSocket& WebSocketStream::websocket() { return live(state_, "WebSocketStream::websocket").socket(); }
 
 Sender WebSocketStream::sender(Sender::ErrorHandler on_error) {
-  return live(state_, "sender").socket().sender(std::move(on_error));
+  return live(state_, "WebSocketStream::sender").socket().sender(std::move(on_error));
 }
 
 }  // namespace duplex

@@ -53,6 +53,10 @@ void StreamState::connect(std::string_view url, WebSocketStreamOptions options) 
   });
 }
 
+void StreamState::check_thread(const char* member) const {
+  if (socket_) socket_->state_->loop_thread().check(member);
+}
+
 void StreamState::detach() noexcept {
   detached_ = true;
   socket_.reset();  // closes as ~WebSocket does; no further event

@@ -33,6 +33,9 @@ class DUPLEX_LOCAL StreamState final : public std::enable_shared_from_this<Strea
   void detach() noexcept;
 
   Backend& backend() const noexcept { return backend_; }
+  /// The socket's wrong-thread check (loop_thread.hpp): throws
+  /// WrongThreadError naming `member` off the loop's thread.
+  void check_thread(const char* member) const;
   WebSocket& socket() { return *socket_; }
   bool has_socket() const noexcept { return socket_.has_value(); }
 

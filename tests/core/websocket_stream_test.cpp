@@ -120,7 +120,7 @@ TEST_CASE("read() gives messages in order, then nullopt once the server closed",
   CHECK_FALSE(after.has_value());
 }
 
-TEST_CASE("a message listener on websocket() still gets its events; the stream reads each message whole",
+TEST_CASE("a message listener on websocket() still gets its events, and the stream reads each message whole",
           "[stream]") {
   FakeBackend backend;
   WebSocketStream ws = open_stream(backend);

@@ -216,7 +216,7 @@ TEST_CASE("a socket's members throw WrongThreadError off its loop's thread", "[n
   REQUIRE(run_until(io, [&] { return ws->ready_state() == ReadyState::CLOSED; }));
 }
 
-TEST_CASE("a WebSocketStream's close() and sender() throw WrongThreadError off its loop's thread",
+TEST_CASE("a WebSocketStream's members throw WrongThreadError off its loop's thread",
           "[native][threads][stream]") {
   REQUIRE(thread_checks_enabled());
   auto peer = start_ws_peer();
@@ -232,9 +232,15 @@ TEST_CASE("a WebSocketStream's close() and sender() throw WrongThreadError off i
     names.push_back(thrown([&] { stream.close({1000, "wrong thread"}); }));
     names.push_back(thrown([&] { (void)stream.sender(); }));
     names.push_back(thrown([&] { stream.websocket().send("x"); }));
+    names.push_back(thrown([&] { (void)stream.opened(); }));
+    names.push_back(thrown([&] { (void)stream.read(); }));
+    names.push_back(thrown([&] { (void)stream.write("x"); }));
+    names.push_back(thrown([&] { (void)stream.closed(); }));
+    names.push_back(thrown([&] { stream.when_read([](std::exception_ptr, std::optional<duplex::Message>) {}); }));
+    names.push_back(thrown([&] { stream.abort(); }));
   });
   other.join();
-  CHECK(names == std::vector<std::string>{"WrongThreadError", "WrongThreadError", "WrongThreadError"});
+  CHECK(names == std::vector<std::string>(9, "WrongThreadError"));
 
   // Nothing reached the socket: on its own thread it still closes as asked.
   CHECK(stream.ready_state() == ReadyState::OPEN);

@@ -26,7 +26,10 @@
 // destroyed (or moved from) and awaited after throws Error("InvalidStateError").
 //
 // Threading: as WebSocket, a stream belongs to its backend's loop thread;
-// other threads hand messages over with sender().
+// other threads hand messages over with sender(). Where WebSocket's
+// wrong-thread check is compiled in, the stream's members (the awaitables'
+// makers, close, abort, when_*, start, websocket, sender) throw
+// Error("WrongThreadError") on another thread.
 
 #include <cstddef>
 #include <cstdint>

@@ -9,7 +9,8 @@
 //   boost::asio::co_spawn(io, [&]() -> boost::asio::awaitable<void> {
 //     duplex::WebSocketStream stream(backend, "wss://example.com/");
 //     co_await duplex::native::async_opened(stream, boost::asio::use_awaitable);
-//     co_await duplex::native::async_write(stream, {duplex::Message::Kind::text, "hi"}, boost::asio::use_awaitable);
+//     duplex::Message hello{duplex::Message::Kind::text, "hi"};  // named: see the README on GCC 12
+//     co_await duplex::native::async_write(stream, std::move(hello), boost::asio::use_awaitable);
 //     auto reply = co_await duplex::native::async_read(stream, boost::asio::use_awaitable);
 //     stream.close();
 //     co_await duplex::native::async_closed(stream, boost::asio::use_awaitable);
