@@ -277,7 +277,11 @@ void WebSocket::State::on_transport_closed(bool was_clean, std::uint16_t code, s
 void WebSocket::State::on_transport_failed(Failure failure) {
   if (facts_ignored_) return;
   facts_ignored_ = true;
-  if (failure.error == errc::handshake_status && handshake_response_ && !failure.retry_after) {
+  // Retry-After is read with the answers that ask to come back later: 503
+  // (RFC 9110 §15.6.4) and 429 (RFC 6585 §4). A 3xx's says when to follow a
+  // redirect, which a WebSocket client does not do.
+  const bool asks_to_come_back = failure.http_status == 429 || failure.http_status == 503;
+  if (failure.error == errc::handshake_status && asks_to_come_back && handshake_response_ && !failure.retry_after) {
     if (const auto value = handshake_response_->header("Retry-After"))
       failure.retry_after = parse_retry_after(*value, std::chrono::system_clock::now());
   }

@@ -550,6 +550,26 @@ TEST_CASE("a Retry-After shorter than the backoff leaves the backoff", "[reconne
   CHECK(backend.requests.size() == 3);
 }
 
+TEST_CASE("a Retry-After is read only with a 429 or a 503", "[reconnect][policy]") {
+  FakeBackend backend;
+  auto r = at_ceiling(ms(100), ms(500));
+  r.max_retry_after = ms(20'000);
+  r.should_retry = [](const duplex::ErrorEvent&, const duplex::CloseEvent&) { return true; };  // even a 301
+  ReconnectingWebSocket ws(backend, "ws://h/", {}, {}, r);
+  Log log;
+  log.attach(ws);
+  std::vector<std::optional<std::chrono::seconds>> seen;
+  ws.add_event_listener("error", [&](const duplex::ErrorEvent& e) { seen.push_back(e.retry_after()); });
+  refuse(backend, 500, "5");
+  backend.advance(ms(100));
+  refuse(backend, 301, "5");
+  backend.advance(ms(200));
+  refuse(backend, 429, "5");
+  backend.run_all();
+  CHECK(seen == std::vector<std::optional<std::chrono::seconds>>{std::nullopt, std::nullopt, std::chrono::seconds(5)});
+  CHECK(log.delays == std::vector<ms>{ms(100), ms(200), ms(5000)});
+}
+
 TEST_CASE("a Retry-After is not waited out when max_retry_after is shorter than the backoff", "[reconnect][policy]") {
   FakeBackend backend;
   auto r = at_ceiling(ms(300), ms(500));
