@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cli/cli_runner.hpp"
+#include "support/blackhole_listener.hpp"
 #include "support/peers.hpp"
 
 namespace duplex::test {
@@ -76,6 +77,11 @@ TEST_CASE("duplex exits 3 when it cannot connect", "[cli][exit]") {
   auto timeout = run_cli("", "--open-timeout 0.3 ws://127.0.0.1:" + std::to_string(silent.port()) + "/");
   CHECK(timeout.output.find("(open_timeout); exit status 3") != std::string::npos);
   CHECK(timeout.status == 3);
+  BlackholeListener blackhole;  // the TCP handshake itself never completes
+  auto connect = run_cli("", "--connect-timeout 0.3 ws://127.0.0.1:" + std::to_string(blackhole.port()) + "/");
+  INFO(connect.output);
+  CHECK(connect.output.find("(connect_timeout); exit status 3") != std::string::npos);
+  CHECK(connect.status == 3);
 }
 
 TEST_CASE("duplex exits 4 when the server refuses the handshake", "[cli][exit]") {

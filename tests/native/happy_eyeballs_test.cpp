@@ -11,6 +11,7 @@
 
 #include "duplex/native/asio_backend.hpp"
 #include "integration/recorder.hpp"
+#include "support/blackhole_listener.hpp"
 #include "support/peers.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
@@ -19,30 +20,6 @@ namespace duplex::test {
 namespace {
 using tcp = boost::asio::ip::tcp;
 using std::chrono::milliseconds;
-
-// A listener whose accept queue is full: Linux drops further SYNs, so a
-// connection attempt to it neither completes nor fails (until it times out).
-// (Windows answers a full queue with a reset instead; under Wine the Linux
-// kernel's behaviour holds.)
-class BlackholeListener {
- public:
-  BlackholeListener() {
-    acceptor_.open(tcp::v4());
-    acceptor_.bind({boost::asio::ip::address_v4::loopback(), 0});
-    acceptor_.listen(0);
-    // Fill the backlog (never accepted): each connect starts at once, and
-    // io_ never runs, so nothing waits for it to complete.
-    for (auto& client : fillers_) client.async_connect(acceptor_.local_endpoint(), [](boost::system::error_code) {});
-  }
-  tcp::endpoint endpoint() const {
-    return {boost::asio::ip::make_address("127.0.0.1"), acceptor_.local_endpoint().port()};
-  }
-
- private:
-  boost::asio::io_context io_;
-  tcp::acceptor acceptor_{io_};
-  tcp::socket fillers_[3]{tcp::socket(io_), tcp::socket(io_), tcp::socket(io_)};
-};
 
 struct Outcome {
   Recorder recorder;
