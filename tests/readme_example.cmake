@@ -3,7 +3,8 @@
 # main() renamed: the README cannot show code that does not build. The
 # coroutine example, as duplex_readme_coroutine_example, is also run against
 # real servers by tests/integration/websocket_stream_test.cpp; the callback
-# example (a made-up server address) is compiled only.
+# example and the native-only Asio example (tests/CMakeLists.txt adds it to
+# native_tests) have a made-up server address and are compiled only.
 
 # Adds the ```cpp block after `marker` in README.md to `target`, its main()
 # renamed to `function`.

@@ -141,6 +141,12 @@ detail::WriteAwaiter WebSocketStream::write(std::span<const std::byte> bytes) {
   return write(Message{Message::Kind::binary, std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size())});
 }
 
+detail::WriteAwaiter WebSocketStream::write(std::string_view text) { return write(std::string(text)); }
+
+detail::WriteAwaiter WebSocketStream::write(const char* text) { return write(std::string(text)); }
+
+detail::WriteAwaiter WebSocketStream::write(std::span<const std::uint8_t> bytes) { return write(std::as_bytes(bytes)); }
+
 detail::ClosedAwaiter WebSocketStream::closed() {
   return {checked(state_, "WebSocketStream::closed"), detail::StreamOperation::Kind::closed};
 }

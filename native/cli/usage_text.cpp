@@ -33,7 +33,8 @@ connection:
       --reconnect          reconnect after a connection ends (exponential
                            backoff with full jitter, 0.5 s base, 30 s cap);
                            input read meanwhile is sent once it reopens
-      --max-retries N      with --reconnect: give up after N failed attempts
+      --max-retries N      with --reconnect: give up after N failed retries
+                           (N + 1 connection attempts in all)
       --final-code CODE    with --reconnect: never reconnect after a close with
                            CODE (repeatable)
   Seconds (S) may have decimals: 0.5.

@@ -155,6 +155,25 @@ TEST_CASE("spawn frees the task's frame when it finishes", "[task][spawn]") {
   CHECK(watch.expired());  // the finished frame was destroyed
 }
 
+TEST_CASE("spawn of a capturing lambda keeps the lambda alive until its task finishes", "[task][spawn]") {
+  FakeBackend backend;
+  std::vector<std::string> steps;
+  auto token = std::make_shared<int>(7);
+  std::weak_ptr<int> watch = token;
+  {
+    std::string word = "captured";  // gone before the task starts
+    duplex::spawn(backend, [word, &steps, held = std::move(token)]() -> Task<void> {
+      steps.push_back("started with " + word);
+      steps.push_back("got " + std::to_string(co_await answer()) + " with " + word + " " + std::to_string(*held));
+    });
+  }
+  CHECK(steps.empty());  // posted, not run inside spawn()
+  CHECK_FALSE(watch.expired());  // the lambda, kept with the task, holds it
+  backend.run_all();
+  CHECK(steps == std::vector<std::string>{"started with captured", "got 42 with captured 7"});
+  CHECK(watch.expired());  // freed with the finished task
+}
+
 TEST_CASE("a task spawned on a backend destroyed before it started is destroyed unstarted", "[task][spawn]") {
   auto token = std::make_shared<int>(1);
   std::weak_ptr<int> watch = token;

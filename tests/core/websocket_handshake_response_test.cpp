@@ -74,17 +74,17 @@ TEST_CASE("a refused handshake's response is readable from the error event", "[w
     status_at_error = ws.handshake_response() ? ws.handshake_response()->status : -1;
     if (e.retry_after()) retry_after = std::chrono::duration_cast<std::chrono::seconds>(*e.retry_after());
   });
-  auto response = answer(403, "Forbidden");
+  auto response = answer(503, "Service Unavailable");
   response.headers.emplace("Retry-After", "7");
   backend.transport()->handshake_response(std::move(response));
-  duplex::Failure failure(duplex::errc::handshake_status, "server answered 403 Forbidden");
-  failure.http_status = 403;
+  duplex::Failure failure(duplex::errc::handshake_status, "server answered 503 Service Unavailable");
+  failure.http_status = 503;
   backend.transport()->failed(std::move(failure));
   backend.run_all();
-  CHECK(status_at_error == 403);
+  CHECK(status_at_error == 503);
   CHECK(retry_after == std::chrono::seconds(7));
   REQUIRE(ws.handshake_response());
-  CHECK(ws.handshake_response()->reason == "Forbidden");
+  CHECK(ws.handshake_response()->reason == "Service Unavailable");
 }
 
 TEST_CASE("a handshake response reported after the failure is not kept", "[websocket][handshake]") {

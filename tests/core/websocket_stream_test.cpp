@@ -223,6 +223,28 @@ TEST_CASE("a producer looping on write() holds about the limit plus one message"
   CHECK(backend.log->sent.size() == 50);
 }
 
+TEST_CASE("write() takes the spellings WebSocket::send() takes", "[stream]") {
+  FakeBackend backend;
+  WebSocketStream ws = open_stream(backend);
+  Strings log;
+  spawn_recording(backend, log, [&](Strings& out) -> Task<void> {
+    const std::string_view view = "view";
+    const std::uint8_t octets[] = {0, 1, 2};
+    co_await ws.write(view);
+    co_await ws.write("literal");
+    co_await ws.write(std::string("string"));
+    co_await ws.write(std::span<const std::uint8_t>(octets));
+    co_await ws.write(std::as_bytes(std::span(octets)));
+    out.push_back("wrote 5");
+  });
+  backend.run_all();
+  CHECK(log == Strings{"wrote 5"});
+  Strings sent;
+  for (const auto& m : backend.log->sent) sent.push_back(show(m));
+  const std::string octets("\0\1\2", 3);
+  CHECK(sent == Strings{"text:view", "text:literal", "text:string", "binary:" + octets, "binary:" + octets});
+}
+
 TEST_CASE("write() while CONNECTING waits for open, then sends in call order", "[stream]") {
   FakeBackend backend;
   WebSocketStream ws(backend, "ws://h/");

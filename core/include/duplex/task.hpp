@@ -181,6 +181,28 @@ DUPLEX_API void spawn(Backend& backend, Task<void> task);
 /// spawn() on duplex::default_backend().
 DUPLEX_API void spawn(Task<void> task);
 
+/// Starts the task `make()` returns on `backend`'s loop, as spawn(backend,
+/// task) does, keeping `make` (e.g. a lambda and its captures) alive until
+/// the task finishes:
+///
+///   duplex::spawn(backend, [url]() -> duplex::Task<void> { ... co_await ... url ... });
+///
+/// Spawning the task of a capturing lambda called on the spot,
+/// `spawn(backend, [url]() -> Task<void> {...}())`, is a trap: the task
+/// starts on the loop, after the lambda, and with it `url`, is gone.
+template <class Make>
+  requires std::is_invocable_r_v<Task<void>, Make&>
+void spawn(Backend& backend, Make make) {
+  // The callable is a parameter of this coroutine, so it lives in its frame.
+  spawn(backend, [](Make kept) -> Task<void> { co_await kept(); }(std::move(make)));
+}
+/// The same on duplex::default_backend().
+template <class Make>
+  requires std::is_invocable_r_v<Task<void>, Make&>
+void spawn(Make make) {
+  spawn([](Make kept) -> Task<void> { co_await kept(); }(std::move(make)));
+}
+
 namespace detail {
 /// Destroys the spawned chain that contains `promise` (the frame of the task
 /// suspended on something that will never complete): walks `parent` links to

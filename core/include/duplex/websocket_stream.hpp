@@ -227,8 +227,14 @@ class DUPLEX_API WebSocketStream {
   [[nodiscard]] detail::WriteAwaiter write(Message message);
   /// write() of a text message.
   [[nodiscard]] detail::WriteAwaiter write(std::string text);
+  /// write() of a text message (copied), as WebSocket::send(std::string_view).
+  [[nodiscard]] detail::WriteAwaiter write(std::string_view text);
+  /// write() of a text message (copied).
+  [[nodiscard]] detail::WriteAwaiter write(const char* text);
   /// write() of a binary message (copied).
   [[nodiscard]] detail::WriteAwaiter write(std::span<const std::byte> bytes);
+  /// write() of a binary message (copied), as WebSocket::send(std::span<const std::uint8_t>).
+  [[nodiscard]] detail::WriteAwaiter write(std::span<const std::uint8_t> bytes);
   /// Awaitable -> WebSocketCloseInfo once the connection closed cleanly (the
   /// draft's `closed` promise). Throws WebSocketError when it failed or closed
   /// uncleanly, Error("AbortError") after abort().
