@@ -75,11 +75,14 @@ TEST_CASE("duplex exits 3 when it cannot connect", "[cli][exit]") {
   CHECK(run.status == 3);
   SilentListener silent;
   auto timeout = run_cli("", "--open-timeout 0.3 ws://127.0.0.1:" + std::to_string(silent.port()) + "/");
+  // The flag's value in the message: the default (30 s) would time out too.
+  CHECK(timeout.output.find("opening handshake timed out after 300 ms") != std::string::npos);
   CHECK(timeout.output.find("(open_timeout); exit status 3") != std::string::npos);
   CHECK(timeout.status == 3);
   BlackholeListener blackhole;  // the TCP handshake itself never completes
   auto connect = run_cli("", "--connect-timeout 0.3 ws://127.0.0.1:" + std::to_string(blackhole.port()) + "/");
   INFO(connect.output);
+  CHECK(connect.output.find("timed out after 300 ms") != std::string::npos);  // not the default 10 s
   CHECK(connect.output.find("(connect_timeout); exit status 3") != std::string::npos);
   CHECK(connect.status == 3);
 }
